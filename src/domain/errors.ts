@@ -1,0 +1,35 @@
+/** Machine codes of every failure the product reports. The HTTP edge alone maps them to statuses. */
+export const errorCodes = {
+  invalid_request: 'invalid_request',
+  mixed_media_not_allowed: 'mixed_media_not_allowed',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+  conflict: 'conflict',
+  payload_too_large: 'payload_too_large',
+  payment_required: 'payment_required',
+  rate_limited: 'rate_limited',
+  internal: 'internal',
+  upstream_unavailable: 'upstream_unavailable',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** The one base error: a machine code, a human message, and where known the offending field. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly param: string | undefined;
+  readonly reason: string;
+
+  constructor(code: ErrorCode, message: string, opts: { param?: string; reason?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.param = opts.param;
+    this.reason = opts.reason ?? code;
+  }
+}
+
+export function invalidField(param: string, reason: string, message: string): AppError {
+  return new AppError('invalid_request', message, { param, reason });
+}
