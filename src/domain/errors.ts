@@ -20,13 +20,16 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly param: string | undefined;
   readonly reason: string;
+  /** For rate limits: when the client may try again. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { param?: string; reason?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { param?: string; reason?: string; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;
     this.param = opts.param;
     this.reason = opts.reason ?? code;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
   }
 }
 

@@ -1,8 +1,11 @@
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 
-export type IdPrefix = 'task' | 'key' | 'req' | 'file' | 'wrk';
+export type IdPrefix = 'task' | 'key' | 'req' | 'file' | 'wrk' | 'led' | 'whd';
+
+// Monotonic: ids made in the same millisecond still sort in creation order (cursor pagination).
+const nextUlid = monotonicFactory();
 
 /** Prefixed, time-sortable ids: 'task_01J...' (26-char ULID). */
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
-  return `${prefix}_${ulid(nowMs)}`;
+  return `${prefix}_${nextUlid(nowMs)}`;
 }

@@ -12,6 +12,8 @@ export interface ProbedMedia {
   hasVideo: boolean;
   hasAudio: boolean;
   videoCodec?: string;
+  /** The only picture is cover art (an attached picture), as in an M4A or MP3 with artwork: not a video. */
+  coverArtOnly?: boolean;
 }
 
 export const mediaLimits = {
@@ -37,10 +39,11 @@ export function checkMedia(kind: MediaKind, param: string, m: ProbedMedia): AppE
     }
   }
   if (kind === 'video') {
-    if (!m.hasVideo || !/mov|mp4/.test(m.formatName)) return fail('unsupported_format', `not an MP4 or MOV video (${m.formatName})`);
+    if (!m.hasVideo || m.coverArtOnly || !/mov|mp4/.test(m.formatName)) return fail('unsupported_format', `not an MP4 or MOV video (${m.formatName})`);
   }
   if (kind === 'audio') {
-    if (!m.hasAudio || m.hasVideo && m.videoCodec !== 'mjpeg' && m.videoCodec !== 'png' || !/^(wav|mp3)$/.test(m.formatName)) {
+    const onlyCoverArt = !m.hasVideo || m.coverArtOnly || m.videoCodec === 'mjpeg' || m.videoCodec === 'png';
+    if (!m.hasAudio || !onlyCoverArt || !/^(wav|mp3)$/.test(m.formatName)) {
       return fail('unsupported_format', `not a WAV or MP3 audio file (${m.formatName})`);
     }
   }

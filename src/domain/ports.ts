@@ -1,56 +1,178 @@
 /**
  * The small interfaces the use cases talk through. Adapters implement them; nothing here does I/O.
- * Every store method is async so the PostgreSQL store can satisfy the same contract as SQLite.
+ * Every store method is async and one transaction, so SQLite and PostgreSQL satisfy the same contract.
  */
 import type { ProbedMedia, MediaKind } from './media-rules.js';
 import type { GenerationRequest } from './request.js';
 import type { Task, TaskError, TaskResult, TaskStatus } from './task.js';
+import type { ApiKey, KeyLimits, LedgerEntry, UsageTotals } from './account.js';
 
 export interface Clock {
   nowMs(): number;
 }
 
-// ---------- stores ----------
+// ---------- keys and money ----------
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  /** First characters of the secret, shown in lists so a key can be recognised. */
-  prefix: string;
-  scopes: ('admin' | 'user')[];
-  createdAtMs: number;
-  expiresAtMs: number | null;
-  revokedAtMs: number | null;
+export interface KeyPatch {
+  name?: string;
+  scopes?: ApiKey['scopes'];
+  expiresAtMs?: number | null;
+  limits?: Partial<KeyLimits>;
+  webhookUrl?: string | null;
+  /** true: no balance check; false: the key starts using its balance (0 when it had none). */
+  unlimited?: boolean;
 }
+
+export type CreditOutcome =
+  | { kind: 'ok'; balanceMinor: number }
+  | { kind: 'not_found' }
+  | { kind: 'unlimited' }
+  | { kind: 'negative_balance'; balanceMinor: number };
 
 export interface KeyStore {
   insertKey(key: ApiKey, secretHash: string): Promise<void>;
   findKeyByHash(secretHash: string): Promise<ApiKey | undefined>;
   getKey(id: string): Promise<ApiKey | undefined>;
   listKeys(): Promise<ApiKey[]>;
+  updateKey(id: string, patch: KeyPatch, nowMs: number): Promise<ApiKey | undefined>;
   revokeKey(id: string, nowMs: number): Promise<boolean>;
+  /** Adds (or with a negative amount removes) balance; never below zero. Writes one ledger entry. */
+  creditKey(id: string, amountMinor: number, nowMs: number, note: string): Promise<CreditOutcome>;
 }
 
+export interface LedgerQuery {
+  keyId?: string;
+  fromMs?: number;
+  toMs?: number;
+  limit: number;
+  /** Entries older than this entry id (cursor pagination, newest first). */
+  beforeId?: string;
+}
+
+export interface LedgerStore {
+  listLedger(q: LedgerQuery): Promise<LedgerEntry[]>;
+  usageTotals(q: Omit<LedgerQuery, 'limit' | 'beforeId'>): Promise<UsageTotals>;
+}
+
+// ---------- tasks ----------
+
+export interface InsertTaskOptions {
+  /** Minor units to hold from the key's balance; null when billing is off. */
+  holdMinor: number | null;
+  /** Most pending tasks the key may have; null = no limit. */
+  maxQueued: number | null;
+  idempotency?: { key: string; requestHash: string; windowMs: number };
+}
+
+export type InsertTaskOutcome =
+  | { kind: 'created'; task: Task }
+  | { kind: 'existing'; task: Task }
+  | { kind: 'idempotency_conflict' }
+  | { kind: 'insufficient_balance'; balanceMinor: number; neededMinor: number }
+  | { kind: 'queue_full'; queued: number; max: number };
+
+export interface TaskQuery {
+  keyId?: string;
+  statuses?: TaskStatus[];
+  createdFromMs?: number;
+  createdToMs?: number;
+  /** Tasks created before this task id (cursor pagination, newest first). */
+  beforeId?: string;
+  limit: number;
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  nowMs: number;
+  leaseMs: number;
+  /** Only tasks of these engines. */
+  engines: string[];
+}
+
+/** Terminal outcomes settle the hold in the same transaction as the compare-and-set. */
 export interface TaskStore {
-  insertTask(task: Task): Promise<void>;
+  insertTask(task: Task, opts: InsertTaskOptions): Promise<InsertTaskOutcome>;
   getTask(id: string): Promise<Task | undefined>;
+  listTasks(q: TaskQuery): Promise<Task[]>;
   /**
-   * Atomically takes the oldest claimable task (pending, or processing with an expired lease), sets
-   * status processing, leaseOwner, leaseExpiresAtMs = nowMs + leaseMs, attempts + 1, startedAtMs if unset.
+   * Atomically takes one claimable task (pending and available, or processing with an expired lease):
+   * fair across keys (the key with the fewest running tasks first, then oldest), never past a key's
+   * maxRunning. Sets processing, the lease, attempts + 1 and startedAtMs if unset.
    */
-  claimTask(workerId: string, nowMs: number, leaseMs: number): Promise<Task | undefined>;
-  /** Extends the lease and records progress; false when the worker no longer owns the task. */
+  claimTask(opts: ClaimOptions): Promise<Task | undefined>;
+  /** Extends the lease and records progress (and engine state when given); false when not the owner. */
   heartbeat(id: string, workerId: string, nowMs: number, leaseMs: number, progress: number, engineState?: string | null): Promise<boolean>;
-  /** Compare-and-set processing -> completed, only for the lease owner. */
+  /** Gives the task back to the queue (no capacity, or a retry after a transient error). */
+  releaseTask(id: string, workerId: string, availableAtMs: number, opts: { countAttempt: boolean }): Promise<boolean>;
+  /**
+   * Takes one slot of a bounded resource (an upstream channel) for the task, if one of the candidates,
+   * in order, has fewer processing tasks than its max. Returns the chosen id, or null when all are full.
+   */
+  acquireChannel(id: string, workerId: string, candidates: { id: string; max: number }[]): Promise<string | null>;
+  /** processing -> completed for the lease owner; captures costMinor, releases the rest of the hold. */
   completeTask(id: string, workerId: string, nowMs: number, result: TaskResult, costMinor: number, actualPrompt: string | null): Promise<boolean>;
-  /** Compare-and-set from one of `from` -> failed; with workerId, only for the lease owner. */
+  /** One of `from` -> failed (only the lease owner, when workerId is given); releases the hold. */
   failTask(id: string, from: TaskStatus[], workerId: string | null, nowMs: number, error: TaskError): Promise<boolean>;
-  /** Compare-and-set pending|processing -> cancelled. */
-  cancelTask(id: string, nowMs: number): Promise<boolean>;
-  /** Number of pending tasks created before this one (0 = next). */
+  /** One of `from` -> cancelled; releases the hold. */
+  cancelTask(id: string, from: TaskStatus[], nowMs: number): Promise<boolean>;
+  /** Number of pending tasks that would be claimed before this one. */
   queuePosition(id: string): Promise<number>;
-  /** Ids of tasks that are not terminal (startup report, tests). */
   countByStatus(): Promise<Record<TaskStatus, number>>;
+  /** Completed tasks whose result is older than beforeMs and not yet expired (retention sweep). */
+  listResultsToExpire(beforeMs: number, limit: number): Promise<Task[]>;
+  markResultExpired(id: string, nowMs: number): Promise<boolean>;
+}
+
+// ---------- files ----------
+
+export interface StoredFile {
+  id: string;
+  keyId: string;
+  blobKey: string;
+  contentType: string;
+  kind: MediaKind;
+  bytes: number;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+export interface FileStore {
+  insertFile(file: StoredFile): Promise<void>;
+  getFile(id: string): Promise<StoredFile | undefined>;
+  listExpiredFiles(nowMs: number, limit: number): Promise<StoredFile[]>;
+  deleteFile(id: string): Promise<void>;
+}
+
+// ---------- webhooks (outbox: a delivery row is written with the terminal transition) ----------
+
+export interface WebhookDelivery {
+  id: string;
+  taskId: string;
+  keyId: string;
+  url: string;
+  /** 'task.completed' | 'task.failed' | 'task.cancelled'; the body is rendered from the task at send time. */
+  eventType: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAtMs: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAtMs: number;
+  deliveredAtMs: number | null;
+}
+
+export interface WebhookStore {
+  /** Due deliveries, leased to this worker so two workers never send the same attempt. */
+  claimDueDeliveries(workerId: string, nowMs: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
+  recordAttempt(
+    id: string,
+    workerId: string,
+    outcome: { ok: boolean; statusCode: number | null; error: string | null; nextAttemptAtMs: number | null },
+    nowMs: number,
+  ): Promise<void>;
+  listDeliveries(taskId: string): Promise<WebhookDelivery[]>;
+  /** Queues a new delivery of the task's terminal event (endpoint "redeliver"). */
+  enqueueDelivery(delivery: WebhookDelivery): Promise<void>;
 }
 
 // ---------- media ----------
@@ -63,7 +185,7 @@ export interface LocalMedia {
 
 export interface MediaFetcher {
   /** Streams the URL to destPath with size and time limits and the SSRF guard; throws AppError on refusal. */
-  fetchTo(url: string, destPath: string, opts: { maxBytes: number; param: string; signal?: AbortSignal }): Promise<{ bytes: number }>;
+  fetchTo(url: string, destPath: string, opts: { maxBytes: number; param: string; signal?: AbortSignal }): Promise<{ bytes: number; contentType: string | null }>;
 }
 
 export interface MediaProber {
@@ -96,10 +218,21 @@ export interface EngineInputs {
   audio?: LocalMedia;
 }
 
+/** Media as URLs an upstream can fetch: public URLs as given, our own files as signed URLs. */
+export interface EngineMediaUrls {
+  firstFrame?: string;
+  lastFrame?: string;
+  video?: string;
+  audio?: string;
+}
+
 export interface EngineJob {
   taskId: string;
   request: GenerationRequest;
+  /** Local files (engines with needsLocalInputs). */
   inputs: EngineInputs;
+  /** Fetchable URLs (upstream engines). */
+  mediaUrls: EngineMediaUrls;
   /** Where the engine must leave the finished MP4. */
   outputPath: string;
 }
@@ -118,13 +251,24 @@ export interface EngineOutput {
 export type EngineStep =
   | { kind: 'running'; progress: number; state: string }
   | { kind: 'done'; output: EngineOutput }
+  /** Nothing was submitted (every channel full, or all unhealthy): put the task back in the queue. */
+  | { kind: 'wait'; retryAfterMs: number; reason: string }
   | { kind: 'failed'; error: TaskError; retryable: boolean };
 
 export interface EngineContext {
   signal: AbortSignal;
   /** Progress in percent, 0..100, as the engine learns it. */
   onProgress(percent: number): void;
+  /**
+   * Durably records engine state before a side effect (e.g. "about to create upstream"), so a restart
+   * can reconcile instead of repeating it. Throws when the worker lost the task.
+   */
+  saveState(state: string): Promise<void>;
+  /** Takes a channel slot for the task (see TaskStore.acquireChannel). */
+  acquireChannel(candidates: { id: string; max: number }[]): Promise<string | null>;
 }
+
+export type CancelOutcome = 'cancelled' | 'not_cancellable';
 
 /**
  * One interface for every engine. A local engine finishes inside start(); an upstream engine returns
@@ -136,7 +280,35 @@ export interface Engine {
   readonly description: string;
   /** Whether the worker must fetch and probe media to local files before start(). */
   readonly needsLocalInputs: boolean;
+  /** How many tasks this engine can run at once in this process (the worker's slot count). */
+  readonly capacity: number;
   start(job: EngineJob, ctx: EngineContext): Promise<EngineStep>;
+  /** Next known state; an upstream engine may wait inside for its shared, budgeted poller. */
   poll(job: EngineJob, state: string, ctx: EngineContext): Promise<EngineStep>;
-  cancel(state: string): Promise<void>;
+  /** For a task whose engine state is known; a local render is stopped through the worker's signal. */
+  cancel(state: string): Promise<CancelOutcome>;
+}
+
+export type { ApiKey, KeyLimits, LedgerEntry, UsageTotals, Task, TaskError, TaskResult, TaskStatus };
+
+// ---------- in-process signals ----------
+
+export interface TaskEvent {
+  taskId: string;
+  status: TaskStatus;
+  progress: number;
+}
+
+/**
+ * Task changes made in this process (SSE, Prefer: wait, stopping a cancelled local render). Changes
+ * made by another process are found by polling the store; this only makes the common case instant.
+ */
+export interface TaskEvents {
+  publish(event: TaskEvent): void;
+  subscribe(taskId: string, listener: (event: TaskEvent) => void): () => void;
+}
+
+export interface RateLimiter {
+  /** Takes one request from the key's per-minute budget; returns ms to wait when none is left. */
+  take(keyId: string, perMinute: number, nowMs: number): { ok: true } | { ok: false; retryAfterMs: number };
 }

@@ -51,14 +51,24 @@ export interface Task {
   leaseOwner: string | null;
   leaseExpiresAtMs: number | null;
   attempts: number;
-  /** Price of the request at submit, integer minor units. */
+  /** Price of the request at submit (the hold), integer minor units. */
   quoteMinor: number;
+  /** What was captured when the task completed. */
   costMinor: number | null;
   result: TaskResult | null;
+  /** Set when retention deleted the result file; the task keeps its metadata. */
+  resultExpiredAtMs: number | null;
   error: TaskError | null;
   actualPrompt: string | null;
   /** Engine-private state (e.g. an upstream task id), JSON, so a restarted worker can resume. */
   engineState: string | null;
+  /** The upstream channel that accepted the task; it stays there. */
+  channelId: string | null;
+  /** A pending task is not claimed before this (retry backoff, no capacity). */
+  availableAtMs: number;
+  /** Where the terminal event is posted (the request's callback_url, else the key's default). */
+  callbackUrl: string | null;
+  updatedAtMs: number;
 }
 
 /** How many times a task may be claimed before a crash loop is declared a failure. */

@@ -1,0 +1,154 @@
+/** Row <-> domain mapping shared by the SQL stores (columns are the same in SQLite and PostgreSQL). */
+import type { ApiKey, Scope } from '../../domain/account.js';
+import type { LedgerEntry } from '../../domain/account.js';
+import type { StoredFile, WebhookDelivery } from '../../domain/ports.js';
+import type { Task } from '../../domain/task.js';
+
+type Row = Record<string, unknown>;
+
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const jsonOrNull = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));
+
+export function toApiKey(r: Row): ApiKey {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    prefix: String(r.prefix),
+    scopes: String(r.scopes).split(',').filter(Boolean) as Scope[],
+    createdAtMs: num(r.created_at_ms),
+    expiresAtMs: numOrNull(r.expires_at_ms),
+    revokedAtMs: numOrNull(r.revoked_at_ms),
+    balanceMinor: numOrNull(r.balance_minor),
+    limits: { requestsPerMinute: numOrNull(r.rpm_limit), maxRunning: numOrNull(r.max_running), maxQueued: numOrNull(r.max_queued) },
+    webhookUrl: strOrNull(r.webhook_url),
+    webhookSecret: String(r.webhook_secret),
+  };
+}
+
+export function fromApiKey(k: ApiKey, secretHash: string): Row {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    secret_hash: secretHash,
+    scopes: k.scopes.join(','),
+    created_at_ms: k.createdAtMs,
+    expires_at_ms: k.expiresAtMs,
+    revoked_at_ms: k.revokedAtMs,
+    balance_minor: k.balanceMinor,
+    rpm_limit: k.limits.requestsPerMinute,
+    max_running: k.limits.maxRunning,
+    max_queued: k.limits.maxQueued,
+    webhook_url: k.webhookUrl,
+    webhook_secret: k.webhookSecret,
+  };
+}
+
+export function toTask(r: Row): Task {
+  return {
+    id: String(r.id),
+    keyId: String(r.key_id),
+    status: r.status as Task['status'],
+    mode: r.mode as Task['mode'],
+    engine: String(r.engine),
+    request: JSON.parse(String(r.request)) as Task['request'],
+    progress: num(r.progress),
+    createdAtMs: num(r.created_at_ms),
+    updatedAtMs: num(r.updated_at_ms),
+    startedAtMs: numOrNull(r.started_at_ms),
+    completedAtMs: numOrNull(r.completed_at_ms),
+    leaseOwner: strOrNull(r.lease_owner),
+    leaseExpiresAtMs: numOrNull(r.lease_expires_at_ms),
+    attempts: num(r.attempts),
+    availableAtMs: num(r.available_at_ms),
+    quoteMinor: num(r.quote_minor),
+    costMinor: numOrNull(r.cost_minor),
+    result: jsonOrNull(r.result),
+    resultExpiredAtMs: numOrNull(r.result_expired_at_ms),
+    error: jsonOrNull(r.error),
+    actualPrompt: strOrNull(r.actual_prompt),
+    engineState: strOrNull(r.engine_state),
+    channelId: strOrNull(r.channel_id),
+    callbackUrl: strOrNull(r.callback_url),
+  };
+}
+
+export function fromTask(t: Task): Row {
+  return {
+    id: t.id,
+    key_id: t.keyId,
+    status: t.status,
+    mode: t.mode,
+    engine: t.engine,
+    request: JSON.stringify(t.request),
+    progress: t.progress,
+    created_at_ms: t.createdAtMs,
+    updated_at_ms: t.updatedAtMs,
+    started_at_ms: t.startedAtMs,
+    completed_at_ms: t.completedAtMs,
+    lease_owner: t.leaseOwner,
+    lease_expires_at_ms: t.leaseExpiresAtMs,
+    attempts: t.attempts,
+    available_at_ms: t.availableAtMs,
+    quote_minor: t.quoteMinor,
+    cost_minor: t.costMinor,
+    result: t.result === null ? null : JSON.stringify(t.result),
+    result_expired_at_ms: t.resultExpiredAtMs,
+    error: t.error === null ? null : JSON.stringify(t.error),
+    actual_prompt: t.actualPrompt,
+    engine_state: t.engineState,
+    channel_id: t.channelId,
+    callback_url: t.callbackUrl,
+  };
+}
+
+export function toLedgerEntry(r: Row): LedgerEntry {
+  return {
+    id: String(r.id),
+    keyId: String(r.key_id),
+    taskId: strOrNull(r.task_id),
+    kind: r.kind as LedgerEntry['kind'],
+    amountMinor: num(r.amount_minor),
+    balanceAfterMinor: numOrNull(r.balance_after_minor),
+    createdAtMs: num(r.created_at_ms),
+    note: strOrNull(r.note),
+  };
+}
+
+export function toFile(r: Row): StoredFile {
+  return {
+    id: String(r.id),
+    keyId: String(r.key_id),
+    blobKey: String(r.blob_key),
+    contentType: String(r.content_type),
+    kind: r.kind as StoredFile['kind'],
+    bytes: num(r.bytes),
+    createdAtMs: num(r.created_at_ms),
+    expiresAtMs: num(r.expires_at_ms),
+  };
+}
+
+export function toDelivery(r: Row): WebhookDelivery {
+  return {
+    id: String(r.id),
+    taskId: String(r.task_id),
+    keyId: String(r.key_id),
+    url: String(r.url),
+    eventType: String(r.event_type),
+    status: r.status as WebhookDelivery['status'],
+    attempts: num(r.attempts),
+    nextAttemptAtMs: num(r.next_attempt_at_ms),
+    lastStatusCode: numOrNull(r.last_status_code),
+    lastError: strOrNull(r.last_error),
+    createdAtMs: num(r.created_at_ms),
+    deliveredAtMs: numOrNull(r.delivered_at_ms),
+  };
+}
+
+/** INSERT statement text for a row object (named parameters). */
+export function insertSql(table: string, row: Row): string {
+  const cols = Object.keys(row);
+  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
+}

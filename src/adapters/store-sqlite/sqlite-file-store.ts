@@ -1,0 +1,31 @@
+import type { FileStore, StoredFile } from '../../domain/ports.js';
+import { insertSql, toFile } from '../sql/rows.js';
+import type { Db } from './sqlite-db.js';
+
+export function createSqliteFileStore(db: Db): FileStore {
+  return {
+    async insertFile(f: StoredFile) {
+      const row = {
+        id: f.id,
+        key_id: f.keyId,
+        blob_key: f.blobKey,
+        content_type: f.contentType,
+        kind: f.kind,
+        bytes: f.bytes,
+        created_at_ms: f.createdAtMs,
+        expires_at_ms: f.expiresAtMs,
+      };
+      db.prepare(insertSql('files', row)).run(row);
+    },
+    async getFile(id) {
+      const row = db.prepare('SELECT * FROM files WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+      return row ? toFile(row) : undefined;
+    },
+    async listExpiredFiles(nowMs, limit) {
+      return (db.prepare('SELECT * FROM files WHERE expires_at_ms <= ? ORDER BY expires_at_ms LIMIT ?').all(nowMs, limit) as Record<string, unknown>[]).map(toFile);
+    },
+    async deleteFile(id) {
+      db.prepare('DELETE FROM files WHERE id = ?').run(id);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { LedgerKind } from '../../domain/account.js';
+import { newId } from '../../domain/ids.js';
+import type { Db } from './sqlite-db.js';
+
+export interface LedgerWrite {
+  keyId: string;
+  taskId: string | null;
+  kind: LedgerKind;
+  amountMinor: number;
+  balanceAfterMinor: number | null;
+  nowMs: number;
+  note: string | null;
+}
+
+/** Appends one entry; the unique (task_id, kind) index makes a second capture or release impossible. */
+export function writeLedger(db: Db, e: LedgerWrite): void {
+  db.prepare(
+    `INSERT INTO ledger (id, key_id, task_id, kind, amount_minor, balance_after_minor, created_at_ms, note)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(newId('led', e.nowMs), e.keyId, e.taskId, e.kind, e.amountMinor, e.balanceAfterMinor, e.nowMs, e.note);
+}
+
+/**
+ * Places the hold for a new task inside the caller's transaction. Returns the balance after the hold,
+ * or 'insufficient' (nothing written) when the key's balance cannot cover it.
+ */
+export function placeHold(db: Db, keyId: string, taskId: string, amountMinor: number, nowMs: number): { balanceMinor: number | null } | 'insufficient' {
+  const key = db.prepare('SELECT balance_minor FROM api_keys WHERE id = ?').get(keyId) as { balance_minor: number | null } | undefined;
+  const balance = key?.balance_minor ?? null;
+  let after: number | null = null;
+  if (balance !== null) {
+    const changed = db.prepare('UPDATE api_keys SET balance_minor = balance_minor - ? WHERE id = ? AND balance_minor >= ?').run(amountMinor, keyId, amountMinor);
+    if (changed.changes !== 1) return 'insufficient';
+    after = balance - amountMinor;
+  }
+  writeLedger(db, { keyId, taskId, kind: 'hold', amountMinor, balanceAfterMinor: after, nowMs, note: null });
+  return { balanceMinor: after };
+}
+
+/**
+ * Settles a task's hold inside the caller's transaction (which also made the terminal compare-and-set):
+ * captures min(capture, hold) and releases the rest. A task without a hold (billing off) settles nothing.
+ */
+export function settleHold(db: Db, keyId: string, taskId: string, captureMinor: number, nowMs: number): void {
+  const hold = db.prepare("SELECT amount_minor FROM ledger WHERE task_id = ? AND kind = 'hold'").get(taskId) as { amount_minor: number } | undefined;
+  if (!hold) return;
+  const held = Number(hold.amount_minor);
+  const captured = Math.max(0, Math.min(captureMinor, held));
+  const released = held - captured;
+  const balanceOf = () => (db.prepare('SELECT balance_minor FROM api_keys WHERE id = ?').get(keyId) as { balance_minor: number | null }).balance_minor;
+  writeLedger(db, { keyId, taskId, kind: 'capture', amountMinor: captured, balanceAfterMinor: balanceOf(), nowMs, note: null });
+  db.prepare('UPDATE api_keys SET balance_minor = balance_minor + ? WHERE id = ? AND balance_minor IS NOT NULL').run(released, keyId);
+  writeLedger(db, { keyId, taskId, kind: 'release', amountMinor: released, balanceAfterMinor: balanceOf(), nowMs, note: null });
+}

@@ -1,0 +1,38 @@
+import { AppError } from '../domain/errors.js';
+import type { Task } from '../domain/task.js';
+import type { AppDeps } from './deps.js';
+import { findOwnTask } from './get-task.js';
+
+/**
+ * Cancels a task: a queued one at once; a local render is stopped (its worker sees the cancel); an
+ * upstream task only when the upstream accepts the cancel. The hold is released by the same
+ * compare-and-set, so a cancel racing a completion settles exactly once: one of them wins.
+ */
+export async function cancelTask(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<Task> {
+  const task = await findOwnTask(deps, input.keyId, input.taskId);
+  const nowMs = deps.clock.nowMs();
+  if (task.status === 'pending' && (await deps.tasks.cancelTask(task.id, ['pending'], nowMs))) return cancelled(deps, task.id);
+
+  const current = (await deps.tasks.getTask(task.id))!;
+  if (current.status === 'processing') {
+    const engine = deps.engines.get(current.engine);
+    if (current.engineState && engine && !engine.needsLocalInputs) {
+      const outcome = await engine.cancel(current.engineState);
+      if (outcome === 'not_cancellable') {
+        throw new AppError('conflict', 'The upstream has already started this task and does not allow cancelling it now', {
+          reason: 'not_cancellable',
+        });
+      }
+    }
+    if (await deps.tasks.cancelTask(task.id, ['processing'], nowMs)) return cancelled(deps, task.id);
+  }
+  const final = (await deps.tasks.getTask(task.id))!;
+  if (final.status === 'cancelled') return final;
+  throw new AppError('conflict', `The task is already ${final.status}`, { reason: 'task_already_finished' });
+}
+
+async function cancelled(deps: AppDeps, taskId: string): Promise<Task> {
+  const task = (await deps.tasks.getTask(taskId))!;
+  deps.events.publish({ taskId, status: 'cancelled', progress: task.progress });
+  return task;
+}

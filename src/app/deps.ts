@@ -1,0 +1,61 @@
+import type { PriceTable } from '../domain/pricing.js';
+import type {
+  BlobStore,
+  Clock,
+  Engine,
+  FileStore,
+  KeyStore,
+  LedgerStore,
+  MediaFetcher,
+  MediaProber,
+  RateLimiter,
+  TaskEvents,
+  TaskStore,
+  UrlSigner,
+  WebhookStore,
+} from '../domain/ports.js';
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface Retention {
+  resultsMs: number;
+  uploadsMs: number;
+}
+
+/** Everything a use case may touch, wired once by the composition root. */
+export interface AppDeps {
+  tasks: TaskStore;
+  keys: KeyStore;
+  ledger: LedgerStore;
+  files: FileStore;
+  webhooks: WebhookStore;
+  blobs: BlobStore;
+  signer: UrlSigner;
+  /** The engine new tasks run on. */
+  engine: Engine;
+  /** Every engine this process knows, by id (tasks keep the engine they were created with). */
+  engines: ReadonlyMap<string, Engine>;
+  fetcher: MediaFetcher;
+  prober: MediaProber;
+  clock: Clock;
+  events: TaskEvents;
+  rateLimiter: RateLimiter;
+  prices: PriceTable;
+  /** Off: no holds, no balance checks (the ledger stays empty). */
+  billing: boolean;
+  log: Logger;
+  leaseMs: number;
+  resultUrlTtlMs: number;
+  retention: Retention;
+  /** The configured public base URL, for URLs an upstream must fetch; undefined when not set. */
+  publicBaseUrl: string | undefined;
+  /** The base URL this server answers on (configured, or learned at listen). */
+  baseUrl(): string;
+  randomSeed(): number;
+  /** Wakes idle workers when a task is submitted, so pickup does not wait for the idle poll. */
+  notifyWork(): void;
+}

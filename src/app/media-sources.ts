@@ -1,0 +1,74 @@
+import { AppError, invalidField } from '../domain/errors.js';
+import type { MediaKind } from '../domain/media-rules.js';
+import type { EngineInputs, EngineMediaUrls, StoredFile } from '../domain/ports.js';
+import type { Task } from '../domain/task.js';
+import type { AppDeps } from './deps.js';
+
+export interface WantedMedia {
+  slot: keyof EngineInputs;
+  kind: MediaKind;
+  url: string;
+  param: string;
+}
+
+/** The media a task references, with the request field each came from (for error messages). */
+export function wantedMedia(task: Task): WantedMedia[] {
+  const r = task.request;
+  const list: WantedMedia[] = [];
+  if (r.firstFrameUrl) list.push({ slot: 'firstFrame', kind: 'image', url: r.firstFrameUrl, param: 'image_urls[0]' });
+  if (r.lastFrameUrl) list.push({ slot: 'lastFrame', kind: 'image', url: r.lastFrameUrl, param: r.videoUrl ? 'image_with_roles' : 'image_urls[1]' });
+  if (r.videoUrl) list.push({ slot: 'video', kind: 'video', url: r.videoUrl, param: 'video_urls[0]' });
+  if (r.audioUrl) list.push({ slot: 'audio', kind: 'audio', url: r.audioUrl, param: 'audio_url' });
+  return list;
+}
+
+const fileIdPattern = /^file_[0-9A-HJKMNP-TV-Z]{26}$/;
+const filePathPattern = /^\/v1\/files\/(file_[0-9A-HJKMNP-TV-Z]{26})(?:\/content)?$/;
+
+/** A media value that names one of our uploaded files: its bare id, or its URL on this server. */
+export function ownFileId(deps: Pick<AppDeps, 'baseUrl' | 'publicBaseUrl'>, value: string): string | null {
+  if (fileIdPattern.test(value)) return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  const ours = [deps.baseUrl(), deps.publicBaseUrl].filter((b): b is string => !!b).map((b) => new URL(b).origin);
+  if (!ours.includes(url.origin)) return null;
+  return filePathPattern.exec(url.pathname)?.[1] ?? null;
+}
+
+/** Loads an uploaded file the task's key owns; anything else answers like a missing file. */
+export async function ownedFile(deps: AppDeps, keyId: string, fileId: string, param: string): Promise<StoredFile> {
+  const file = await deps.files.getFile(fileId);
+  if (!file || file.keyId !== keyId || file.expiresAtMs <= deps.clock.nowMs() || !(await deps.blobs.exists(file.blobKey))) {
+    throw invalidField(param, 'file_not_found', `${param}: no such file '${fileId}' (unknown, another key's, or expired)`);
+  }
+  return file;
+}
+
+/**
+ * URLs an upstream engine can fetch: public URLs pass through; our own files become signed URLs
+ * under PUBLIC_BASE_URL, which must then be set (the upstream cannot reach localhost).
+ */
+export async function upstreamMediaUrls(deps: AppDeps, task: Task): Promise<EngineMediaUrls> {
+  const urls: EngineMediaUrls = {};
+  for (const w of wantedMedia(task)) {
+    const fileId = ownFileId(deps, w.url);
+    if (!fileId) {
+      urls[w.slot] = w.url;
+      continue;
+    }
+    if (!deps.publicBaseUrl) {
+      throw new AppError('invalid_request', `${w.param} is a file on this server, which the upstream cannot fetch: set PUBLIC_BASE_URL to this server's public address`, {
+        param: w.param,
+        reason: 'public_base_url_required',
+      });
+    }
+    const file = await ownedFile(deps, task.keyId, fileId, w.param);
+    // Long enough for the upstream's queue and retries; the file itself expires with retention.
+    urls[w.slot] = deps.signer.signedUrl(file.blobKey, deps.clock.nowMs() + 6 * 3600 * 1000);
+  }
+  return urls;
+}

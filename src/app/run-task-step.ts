@@ -1,0 +1,162 @@
+import { rename, rm } from 'node:fs/promises';
+import { AppError } from '../domain/errors.js';
+import type { Engine, EngineJob, EngineOutput, EngineStep } from '../domain/ports.js';
+import { maxAttempts, type Task, type TaskError } from '../domain/task.js';
+import type { AppDeps } from './deps.js';
+import { upstreamMediaUrls } from './media-sources.js';
+import { prepareInputs } from './prepare-inputs.js';
+import { TaskLease } from './task-lease.js';
+
+export type StepOutcome = 'idle' | 'completed' | 'failed' | 'cancelled' | 'lost' | 'retry' | 'requeued';
+
+export interface StepOptions {
+  /** Least time between two polls of an upstream engine (an engine may also wait inside poll). */
+  pollIntervalMs: number;
+}
+
+/** Bad media, bad parameters, moderation: retrying cannot help. */
+const permanentCodes = new Set(['invalid_request', 'mixed_media_not_allowed']);
+
+function toTaskError(e: unknown): TaskError {
+  if (e instanceof AppError) return { code: e.code, message: e.message, reason: e.reason };
+  return { code: 'internal', message: 'The render failed unexpectedly', reason: 'engine_error' };
+}
+
+/** Exponential backoff between attempts: 2 s, 4 s, 8 s ... at most a minute. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(60_000, 1000 * 2 ** Math.max(1, attempts));
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * One unit of work: claim a task of this engine with a lease, fetch and check its media, run the
+ * engine while heartbeating, store the MP4 and compare-and-set the task to completed (which settles
+ * the hold in the same transaction). A crash anywhere leaves the lease to expire and the next claim
+ * resumes the task from its saved engine state; only the lease owner can complete it.
+ */
+export async function runTaskStep(
+  deps: AppDeps,
+  engine: Engine,
+  workerId: string,
+  opts: StepOptions,
+  onClaimed: () => void = () => undefined,
+): Promise<StepOutcome> {
+  const task = await deps.tasks.claimTask({ workerId, nowMs: deps.clock.nowMs(), leaseMs: deps.leaseMs, engines: [engine.id] });
+  if (!task) return 'idle';
+  // There may be more work: let another idle slot look (claims chain until the queue is empty).
+  onClaimed();
+  deps.events.publish({ taskId: task.id, status: 'processing', progress: task.progress });
+  if (task.attempts > maxAttempts) {
+    await fail(deps, task, workerId, { code: 'internal', message: `Gave up after ${maxAttempts} attempts`, reason: 'too_many_attempts' });
+    return 'failed';
+  }
+  const lease = new TaskLease(deps, task, workerId);
+  const workPath = await deps.blobs.pathFor(`work/${task.id}/${workerId}-${task.attempts}.mp4`);
+  try {
+    const step = await drive(deps, engine, lease, workPath, opts);
+    if (lease.lost) return 'lost';
+    switch (step.kind) {
+      case 'running':
+        return 'lost';
+      case 'wait': {
+        const requeued = await deps.tasks.releaseTask(task.id, workerId, deps.clock.nowMs() + step.retryAfterMs, { countAttempt: false });
+        if (requeued) deps.events.publish({ taskId: task.id, status: 'pending', progress: lease.progress });
+        return 'requeued';
+      }
+      case 'failed':
+        return step.retryable && task.attempts < maxAttempts ? retry(deps, task, workerId, step.error) : failOutcome(deps, task, workerId, step.error);
+      case 'done':
+        return await complete(deps, task, workerId, step.output);
+    }
+  } catch (e) {
+    if (lease.lost) return 'lost';
+    const error = toTaskError(e);
+    if (permanentCodes.has(error.code) || task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
+    deps.log.warn({ taskId: task.id, attempt: task.attempts, err: String(e) }, 'task attempt failed; retrying');
+    return retry(deps, task, workerId, error);
+  } finally {
+    lease.stop();
+    await rm(workPath, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Starts or resumes the engine and polls it until it stops running (or the lease is lost). */
+async function drive(deps: AppDeps, engine: Engine, lease: TaskLease, outputPath: string, opts: StepOptions): Promise<EngineStep> {
+  const { task } = lease;
+  const job: EngineJob = {
+    taskId: task.id,
+    request: task.request,
+    inputs: engine.needsLocalInputs ? await prepareInputs(deps, task, lease.abort.signal) : {},
+    mediaUrls: engine.needsLocalInputs ? {} : await upstreamMediaUrls(deps, task),
+    outputPath,
+  };
+  const ctx = lease.context();
+  let step = lease.engineState ? await engine.poll(job, lease.engineState, ctx) : await engine.start(job, ctx);
+  while (step.kind === 'running' && !lease.lost) {
+    lease.setProgress(step.progress);
+    await lease.beat(step.state);
+    const started = Date.now();
+    const state = step.state;
+    step = await engine.poll(job, state, ctx);
+    const elapsedMs = Date.now() - started;
+    if (step.kind === 'running' && elapsedMs < opts.pollIntervalMs) await sleep(opts.pollIntervalMs - elapsedMs, lease.abort.signal);
+  }
+  return step;
+}
+
+async function complete(deps: AppDeps, task: Task, workerId: string, output: EngineOutput): Promise<StepOutcome> {
+  let probe;
+  try {
+    probe = await deps.prober.probe(output.path);
+  } catch (e) {
+    return retry(deps, task, workerId, { code: 'internal', message: `The engine's output is not a readable video: ${String(e)}`, reason: 'bad_output' });
+  }
+  const blobKey = `results/${task.id}-${task.attempts}.mp4`;
+  await rename(output.path, await deps.blobs.pathFor(blobKey));
+  // Billed at the price quoted at submit, per second actually billed (the upstream's count when given).
+  const billedSeconds = Math.ceil(output.billedSeconds ?? task.request.durationSeconds);
+  const costMinor = Math.round((task.quoteMinor / task.request.durationSeconds) * billedSeconds);
+  const result = {
+    blobKey,
+    width: probe.width ?? output.width,
+    height: probe.height ?? output.height,
+    durationSeconds: probe.durationSeconds ?? output.durationSeconds,
+    fps: output.fps,
+    bytes: probe.bytes,
+  };
+  const won = await deps.tasks.completeTask(task.id, workerId, deps.clock.nowMs(), result, costMinor, output.actualPrompt ?? null);
+  if (!won) {
+    await deps.blobs.remove(blobKey);
+    return 'lost';
+  }
+  deps.events.publish({ taskId: task.id, status: 'completed', progress: 100 });
+  await deps.blobs.remove(`inputs/${task.id}`);
+  deps.log.info({ taskId: task.id, workerId }, 'task completed');
+  return 'completed';
+}
+
+async function retry(deps: AppDeps, task: Task, workerId: string, error: TaskError): Promise<StepOutcome> {
+  if (task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
+  const released = await deps.tasks.releaseTask(task.id, workerId, deps.clock.nowMs() + retryDelayMs(task.attempts), { countAttempt: true });
+  if (released) deps.log.warn({ taskId: task.id, reason: error.reason }, 'task will be retried');
+  return released ? 'retry' : 'lost';
+}
+
+async function failOutcome(deps: AppDeps, task: Task, workerId: string, error: TaskError): Promise<StepOutcome> {
+  return (await fail(deps, task, workerId, error)) ? 'failed' : 'lost';
+}
+
+async function fail(deps: AppDeps, task: Task, workerId: string, error: TaskError): Promise<boolean> {
+  const ok = await deps.tasks.failTask(task.id, ['processing'], workerId, deps.clock.nowMs(), error);
+  if (ok) {
+    deps.events.publish({ taskId: task.id, status: 'failed', progress: task.progress });
+    deps.log.info({ taskId: task.id, reason: error.reason }, 'task failed');
+  }
+  await deps.blobs.remove(`inputs/${task.id}`).catch(() => undefined);
+  return ok;
+}

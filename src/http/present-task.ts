@@ -1,0 +1,62 @@
+import type { TaskDetails } from '../app/get-task.js';
+import { toMajor, type PriceTable } from '../domain/pricing.js';
+import { httpStatusOf } from './error-response.js';
+
+const seconds = (ms: number | null) => (ms === null ? undefined : Math.floor(ms / 1000));
+
+/** Renders a task in the spec's status shape (section 3), plus our own extra fields. */
+export function presentTask(d: TaskDetails, prices: PriceTable, engineDescription: string, nowMs: number): object {
+  const t = d.task;
+  const r = t.request;
+  const costMinor = t.status === 'completed' ? (t.costMinor ?? 0) : t.status === 'failed' || t.status === 'cancelled' ? 0 : t.quoteMinor;
+  const endMs = t.completedAtMs ?? (t.startedAtMs !== null ? nowMs : null);
+  const warnings: string[] = [];
+  if (r.sizeIgnored) warnings.push('size (aspect ratio) only applies to text-to-video; the output keeps the input aspect');
+  return {
+    id: t.id,
+    status: t.status,
+    progress: t.status === 'completed' ? 100 : t.progress,
+    mode: t.mode,
+    model: 'wan2.7',
+    engine: { id: t.engine, description: engineDescription },
+    created: seconds(t.createdAtMs),
+    started: seconds(t.startedAtMs),
+    completed: seconds(t.completedAtMs),
+    estimated_time: Math.ceil(r.durationSeconds * (r.resolution === '1080P' ? 1.5 : 1) + 3),
+    actual_time: t.startedAtMs !== null && endMs !== null ? Math.round((endMs - t.startedAtMs) / 1000) : undefined,
+    queue_position: d.queuePosition ?? undefined,
+    cost: toMajor(prices, costMinor),
+    currency: prices.currency,
+    parameters: {
+      resolution: r.resolution,
+      duration: r.durationSeconds,
+      size: r.mode === 't2v' ? r.size : undefined,
+      prompt_extend: r.promptExtend,
+      watermark: r.watermark,
+      seed: r.seed,
+    },
+    ...(warnings.length > 0 && { warnings }),
+    ...(t.status === 'completed' &&
+      t.result && {
+        result: {
+          videos: [
+            d.resultUrl
+              ? {
+                  url: [d.resultUrl.url],
+                  expires_at: seconds(d.resultUrl.expiresAtMs),
+                  width: t.result.width,
+                  height: t.result.height,
+                  duration: t.result.durationSeconds,
+                  fps: t.result.fps,
+                }
+              : { url: [], expired: true, width: t.result.width, height: t.result.height, duration: t.result.durationSeconds, fps: t.result.fps },
+          ],
+        },
+      }),
+    ...(t.actualPrompt !== null && { actual_prompt: t.actualPrompt }),
+    ...(t.status === 'failed' &&
+      t.error && {
+        error: { code: httpStatusOf(t.error.code)[0], type: httpStatusOf(t.error.code)[1], message: t.error.message, reason: t.error.reason },
+      }),
+  };
+}

@@ -1,0 +1,35 @@
+import type { LedgerEntry } from '../domain/account.js';
+import { toMajor, type PriceTable } from '../domain/pricing.js';
+import type { UsageReport } from '../app/usage.js';
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+export function presentLedgerEntry(e: LedgerEntry, prices: PriceTable): object {
+  return {
+    id: e.id,
+    key_id: e.keyId,
+    task_id: e.taskId,
+    kind: e.kind,
+    amount: toMajor(prices, e.amountMinor),
+    balance_after: e.balanceAfterMinor === null ? null : toMajor(prices, e.balanceAfterMinor),
+    created: seconds(e.createdAtMs),
+    note: e.note,
+  };
+}
+
+export function presentUsage(r: UsageReport, prices: PriceTable): object {
+  const m = (minor: number) => toMajor(prices, minor);
+  return {
+    currency: prices.currency,
+    totals: {
+      credited: m(r.totals.creditedMinor),
+      held: m(r.totals.heldMinor),
+      captured: m(r.totals.capturedMinor),
+      released: m(r.totals.releasedMinor),
+      outstanding: m(r.totals.outstandingMinor),
+      tasks: r.totals.tasks,
+    },
+    entries: r.entries.map((e) => presentLedgerEntry(e, prices)),
+    next_cursor: r.nextCursor,
+  };
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app/deps.js';
+import { usageReport } from '../../app/usage.js';
+import { requireKey } from '../auth.js';
+import { presentUsage } from '../present-usage.js';
+import { parseInput, usageQuerySchema } from '../query-schemas.js';
+import { presentKey } from './admin-key-routes.js';
+
+/** What a key may see of itself: its settings, balance, webhook secret and its own ledger. */
+export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/v1/me', async (request) => {
+    const key = await requireKey(deps, request, 'user');
+    return { code: 200, data: { ...presentKey(key, deps.prices), webhook_secret: key.webhookSecret } };
+  });
+
+  app.get('/v1/usage', async (request) => {
+    const key = await requireKey(deps, request, 'user');
+    const q = parseInput(usageQuerySchema.omit({ key_id: true }), request.query);
+    const report = await usageReport(deps, {
+      keyId: key.id,
+      limit: q.limit,
+      ...(q.from !== undefined && { fromMs: q.from * 1000 }),
+      ...(q.to !== undefined && { toMs: q.to * 1000 }),
+      ...(q.after !== undefined && { beforeId: q.after }),
+    });
+    return { code: 200, data: presentUsage(report, deps.prices) };
+  });
+}

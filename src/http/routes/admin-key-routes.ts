@@ -1,0 +1,165 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { createApiKey } from '../../app/api-keys.js';
+import type { AppDeps } from '../../app/deps.js';
+import { usageReport } from '../../app/usage.js';
+import type { ApiKey } from '../../domain/account.js';
+import { AppError, invalidField } from '../../domain/errors.js';
+import { toMajor, type PriceTable } from '../../domain/pricing.js';
+import { requireKey } from '../auth.js';
+import { presentUsage } from '../present-usage.js';
+import { parseInput, unixSeconds, usageQuerySchema } from '../query-schemas.js';
+
+const limitValue = z.number().int().min(1).max(1_000_000).nullable();
+const limitsSchema = z.strictObject({ requests_per_minute: limitValue.optional(), max_running: limitValue.optional(), max_queued: limitValue.optional() });
+const money = z.number().finite().min(-1e9).max(1e9);
+
+const createKeySchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  scopes: z.array(z.enum(['admin', 'user'])).min(1).max(2).default(['user']),
+  expires_at: unixSeconds.optional(),
+  balance: money.min(0).optional(),
+  limits: limitsSchema.optional(),
+  webhook_url: z.url().max(2048).optional(),
+});
+
+const updateKeySchema = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  scopes: z.array(z.enum(['admin', 'user'])).min(1).max(2).optional(),
+  expires_at: unixSeconds.nullable().optional(),
+  limits: limitsSchema.optional(),
+  webhook_url: z.url().max(2048).nullable().optional(),
+  unlimited: z.boolean().optional(),
+});
+
+const creditSchema = z.strictObject({ amount: money, note: z.string().max(500).optional() });
+
+/** Major units to integer minor units; refuses amounts finer than one minor unit. */
+export function toMinor(prices: PriceTable, amount: number, param: string): number {
+  const minor = Math.round(amount * prices.minorPerMajor);
+  if (Math.abs(minor - amount * prices.minorPerMajor) > 1e-6) {
+    throw invalidField(param, 'too_precise', `${param}: at most ${Math.log10(prices.minorPerMajor)} decimal places`);
+  }
+  return minor;
+}
+
+const limitsFrom = (l: z.infer<typeof limitsSchema> | undefined) => ({
+  ...(l?.requests_per_minute !== undefined && { requestsPerMinute: l.requests_per_minute }),
+  ...(l?.max_running !== undefined && { maxRunning: l.max_running }),
+  ...(l?.max_queued !== undefined && { maxQueued: l.max_queued }),
+});
+
+export function presentKey(k: ApiKey, prices: PriceTable): object {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    scopes: k.scopes,
+    created: Math.floor(k.createdAtMs / 1000),
+    expires_at: k.expiresAtMs === null ? null : Math.floor(k.expiresAtMs / 1000),
+    revoked: k.revokedAtMs !== null,
+    unlimited: k.balanceMinor === null,
+    balance: k.balanceMinor === null ? null : toMajor(prices, k.balanceMinor),
+    currency: prices.currency,
+    limits: { requests_per_minute: k.limits.requestsPerMinute, max_running: k.limits.maxRunning, max_queued: k.limits.maxQueued },
+    webhook_url: k.webhookUrl,
+  };
+}
+
+const keyNotFound = (id: string) => new AppError('not_found', `No key with id '${id}'`, { param: 'key_id', reason: 'key_not_found' });
+
+/** Admin-only: keys, balances and everyone's usage. A user key gets 403 on all of these. */
+export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const show = (k: ApiKey) => presentKey(k, deps.prices);
+
+  app.post('/admin/keys', async (request) => {
+    await requireKey(deps, request, 'admin');
+    const body = parseInput(createKeySchema, request.body);
+    const { key, secret } = await createApiKey(deps, {
+      name: body.name,
+      scopes: body.scopes,
+      expiresAtMs: body.expires_at === undefined ? null : body.expires_at * 1000,
+      balanceMinor: body.balance === undefined ? null : toMinor(deps.prices, body.balance, 'balance'),
+      limits: limitsFrom(body.limits),
+      webhookUrl: body.webhook_url ?? null,
+    });
+    // The only time the secret and the webhook signing secret are shown together.
+    return { code: 200, data: { ...show(key), key: secret, webhook_secret: key.webhookSecret } };
+  });
+
+  app.get('/admin/keys', async (request) => {
+    await requireKey(deps, request, 'admin');
+    return { code: 200, data: (await deps.keys.listKeys()).map(show) };
+  });
+
+  app.get<{ Params: { keyId: string } }>('/admin/keys/:keyId', async (request) => {
+    await requireKey(deps, request, 'admin');
+    const key = await deps.keys.getKey(request.params.keyId);
+    if (!key) throw keyNotFound(request.params.keyId);
+    return { code: 200, data: show(key) };
+  });
+
+  app.patch<{ Params: { keyId: string } }>('/admin/keys/:keyId', async (request) => {
+    await requireKey(deps, request, 'admin');
+    const body = parseInput(updateKeySchema, request.body);
+    const key = await deps.keys.updateKey(
+      request.params.keyId,
+      {
+        ...(body.name !== undefined && { name: body.name }),
+        ...(body.scopes !== undefined && { scopes: body.scopes }),
+        ...(body.expires_at !== undefined && { expiresAtMs: body.expires_at === null ? null : body.expires_at * 1000 }),
+        ...(body.limits !== undefined && { limits: limitsFrom(body.limits) }),
+        ...(body.webhook_url !== undefined && { webhookUrl: body.webhook_url }),
+        ...(body.unlimited !== undefined && { unlimited: body.unlimited }),
+      },
+      deps.clock.nowMs(),
+    );
+    if (!key) throw keyNotFound(request.params.keyId);
+    return { code: 200, data: show(key) };
+  });
+
+  const revoke = async (keyId: string) => {
+    const key = await deps.keys.getKey(keyId);
+    if (!key) throw keyNotFound(keyId);
+    await deps.keys.revokeKey(keyId, deps.clock.nowMs());
+    return { code: 200, data: show((await deps.keys.getKey(keyId))!) };
+  };
+  app.post<{ Params: { keyId: string } }>('/admin/keys/:keyId/revoke', async (request) => {
+    await requireKey(deps, request, 'admin');
+    return revoke(request.params.keyId);
+  });
+  app.delete<{ Params: { keyId: string } }>('/admin/keys/:keyId', async (request) => {
+    await requireKey(deps, request, 'admin');
+    return revoke(request.params.keyId);
+  });
+
+  app.post<{ Params: { keyId: string } }>('/admin/keys/:keyId/credit', async (request) => {
+    await requireKey(deps, request, 'admin');
+    const body = parseInput(creditSchema, request.body);
+    const amountMinor = toMinor(deps.prices, body.amount, 'amount');
+    const outcome = await deps.keys.creditKey(request.params.keyId, amountMinor, deps.clock.nowMs(), body.note ?? (amountMinor >= 0 ? 'credit' : 'adjustment'));
+    switch (outcome.kind) {
+      case 'not_found':
+        throw keyNotFound(request.params.keyId);
+      case 'unlimited':
+        throw new AppError('conflict', 'This key is unlimited; set "unlimited": false first to give it a balance', { param: 'key_id', reason: 'key_unlimited' });
+      case 'negative_balance':
+        throw invalidField('amount', 'negative_balance', `The balance (${toMajor(deps.prices, outcome.balanceMinor)}) cannot go below zero`);
+      case 'ok':
+        return { code: 200, data: show((await deps.keys.getKey(request.params.keyId))!) };
+    }
+  });
+
+  app.get('/admin/usage', async (request) => {
+    await requireKey(deps, request, 'admin');
+    const q = parseInput(usageQuerySchema, request.query);
+    const report = await usageReport(deps, {
+      limit: q.limit,
+      ...(q.key_id !== undefined && { keyId: q.key_id }),
+      ...(q.from !== undefined && { fromMs: q.from * 1000 }),
+      ...(q.to !== undefined && { toMs: q.to * 1000 }),
+      ...(q.after !== undefined && { beforeId: q.after }),
+    });
+    return { code: 200, data: presentUsage(report, deps.prices) };
+  });
+}

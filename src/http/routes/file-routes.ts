@@ -1,0 +1,25 @@
+import send from '@fastify/send';
+import type { FastifyInstance } from 'fastify';
+import path from 'node:path';
+import type { AppDeps } from '../../app/deps.js';
+import { AppError } from '../../domain/errors.js';
+
+/** Signed blob downloads: no API key, like the upstream's signed result URLs. Range and ETag via send. */
+export function registerFileRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get<{ Params: { '*': string }; Querystring: { expires?: string; sig?: string } }>('/files/*', async (request, reply) => {
+    const blobKey = request.params['*'];
+    const expiresSeconds = Number(request.query.expires);
+    const sig = request.query.sig ?? '';
+    if (!Number.isSafeInteger(expiresSeconds) || !deps.signer.verify(blobKey, expiresSeconds * 1000, sig, deps.clock.nowMs())) {
+      throw new AppError('forbidden', 'This link is invalid or has expired', { reason: 'invalid_signature' });
+    }
+    if (!(await deps.blobs.exists(blobKey))) {
+      throw new AppError('not_found', 'This file is no longer kept', { reason: 'file_expired' });
+    }
+    const full = await deps.blobs.pathFor(blobKey);
+    const result = await send(request.raw, encodeURI(path.basename(full)), { root: path.dirname(full), etag: true, lastModified: true });
+    reply.code(result.statusCode).headers(result.headers as Record<string, string>);
+    if (blobKey.endsWith('.mp4')) reply.header('content-type', 'video/mp4');
+    return reply.send(result.stream);
+  });
+}

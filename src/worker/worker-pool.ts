@@ -1,0 +1,82 @@
+import type { AppDeps } from '../app/deps.js';
+import { runTaskStep, type StepOutcome } from '../app/run-task-step.js';
+import { newId } from '../domain/ids.js';
+import type { Engine } from '../domain/ports.js';
+
+export interface WorkerPool {
+  /** Wakes one idle slot of every engine (a task was just submitted). */
+  wake(): void;
+  /** Stops claiming; waits up to graceMs for running steps (their leases cover the rest). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface PoolOptions {
+  idlePollMs: number;
+  pollIntervalMs: number;
+  /** Slots per engine; defaults to the engine's capacity. */
+  slots?: (engine: Engine) => number;
+}
+
+/**
+ * For every engine, `capacity` slots, each looping over runTaskStep. Idle slots sleep; one of them
+ * per engine polls the store every idlePollMs (work from another process, expired leases, retries
+ * whose backoff ran out), so a thousand idle upstream slots cost one query per period. A slot that
+ * claims a task wakes one more, so a burst of submissions drains at full width.
+ */
+export function startWorkerPool(deps: AppDeps, engines: Engine[], opts: PoolOptions): WorkerPool {
+  let stopping = false;
+  const sleepers = new Map<string, (() => void)[]>(engines.map((e) => [e.id, []]));
+  const pollers = new Set<string>();
+
+  const wakeOne = (engineId: string) => sleepers.get(engineId)?.shift()?.();
+  const wakeAll = () => {
+    for (const list of sleepers.values()) for (const w of list.splice(0)) w();
+  };
+  const idle = (engineId: string) =>
+    new Promise<void>((resolve) => {
+      const polls = !pollers.has(engineId);
+      if (polls) pollers.add(engineId);
+      const timer = polls ? setTimeout(done, opts.idlePollMs) : undefined;
+      const list = sleepers.get(engineId)!;
+      function done() {
+        clearTimeout(timer);
+        if (polls) pollers.delete(engineId);
+        const i = list.indexOf(done);
+        if (i >= 0) list.splice(i, 1);
+        resolve();
+      }
+      // The poller sleeps at the back so a wake-up goes to a sleeper that does not poll anyway.
+      if (polls) list.push(done);
+      else list.unshift(done);
+    });
+
+  const slot = async (engine: Engine, workerId: string) => {
+    while (!stopping) {
+      let outcome: StepOutcome;
+      try {
+        outcome = await runTaskStep(deps, engine, workerId, { pollIntervalMs: opts.pollIntervalMs }, () => wakeOne(engine.id));
+      } catch (err) {
+        // A store outage must not kill the slot: log, back off, try again.
+        deps.log.error({ err: String(err), workerId }, 'worker step crashed');
+        outcome = 'idle';
+      }
+      if ((outcome === 'idle' || outcome === 'requeued') && !stopping) await idle(engine.id);
+    }
+  };
+  const running = engines.flatMap((engine) =>
+    Array.from({ length: opts.slots ? opts.slots(engine) : engine.capacity }, () => slot(engine, newId('wrk'))),
+  );
+
+  return {
+    wake() {
+      for (const e of engines) wakeOne(e.id);
+    },
+    async stop(graceMs = 10_000) {
+      stopping = true;
+      wakeAll();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(running), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+    },
+  };
+}

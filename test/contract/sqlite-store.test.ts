@@ -1,0 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openSqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.js';
+import { runStoreContract } from './store-contract.js';
+
+runStoreContract('sqlite', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-store-'));
+  const store = openSqliteStore(path.join(dir, 'test.db'));
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
