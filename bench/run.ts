@@ -1,6 +1,19 @@
-import { benchHttp } from './http-throughput.js';
+import { benchFetchMemory } from './fetch-memory.js';
+import { benchBilling, benchHttp } from './http-throughput.js';
+import { benchRender } from './render.js';
 
 /** npm run bench: prints every number the issues ask for, measured in one run. */
 const results: Record<string, Record<string, number>> = {};
-results.http = await benchHttp();
+const only = process.argv.slice(2);
+const benches: Record<string, () => Promise<Record<string, number>>> = {
+  http: benchHttp,
+  billing: benchBilling,
+  render: benchRender,
+  fetch: benchFetchMemory,
+};
+for (const [name, bench] of Object.entries(benches)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  results[name] = await bench();
+  console.error(`${name}: ${JSON.stringify(results[name])}`);
+}
 console.log(JSON.stringify(results, null, 2));

@@ -13,7 +13,7 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().optional(),
   WANGATE_ADMIN_KEY: z.string().min(16).optional(),
   WANGATE_SIGNING_SECRET: z.string().min(16).optional(),
-  WANGATE_ENGINE: z.enum(['local']).default('local'),
+  WANGATE_ENGINE: z.enum(['local', 'dashscope', 'relay']).default('local'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_IDLE_POLL_MS: z.coerce.number().int().min(10).default(500),
@@ -27,10 +27,38 @@ const envSchema = z.object({
   MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   /** Tests and closed networks opt in to fetching media from loopback; the default refuses it (SSRF guard). */
   WANGATE_ALLOW_LOOPBACK_MEDIA: bool.default(false),
+  /** Tests and closed networks opt in to posting webhooks to loopback; the default refuses it (SSRF guard). */
+  WANGATE_ALLOW_LOOPBACK_WEBHOOKS: bool.default(false),
+  /** Delays before each webhook retry, comma-separated seconds; the first attempt is immediate. */
+  WEBHOOK_RETRY_DELAYS_SECONDS: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'a comma-separated list of seconds')
+    .default('5,300,1800,7200,18000,36000,36000'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Event streams: a comment line this often keeps proxies from closing an idle stream. */
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
+  /** Event streams and Prefer: wait look at the store this often for another process's changes. */
+  TASK_WATCH_POLL_MS: z.coerce.number().int().min(10).default(1000),
   WANGATE_PRICE_720P: z.coerce.number().min(0).default(0.1),
   WANGATE_PRICE_1080P: z.coerce.number().min(0).default(0.15),
   WANGATE_CURRENCY: z.string().min(3).max(3).default('USD'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** DashScope engine: a JSON array of channels, or the single-channel shorthand below. */
+  DASHSCOPE_CHANNELS: z.string().optional(),
+  DASHSCOPE_API_KEY: z.string().min(1).optional(),
+  DASHSCOPE_BASE_URL: z.string().url().default('https://dashscope.aliyuncs.com'),
+  DASHSCOPE_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Task queries + list calls per second per Alibaba Cloud account (the upstream allows 20). */
+  DASHSCOPE_QUERY_BUDGET_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(20),
+  DASHSCOPE_CREATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Relay engine: another gateway speaking the same Wan2.7 unified-entry API. */
+  RELAY_BASE_URL: z.string().url().optional(),
+  RELAY_API_KEY: z.string().min(1).optional(),
+  RELAY_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10_000).default(5),
+  RELAY_QUERY_BUDGET_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(10),
+  RELAY_CREATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** true only when the upstream honours Idempotency-Key (e.g. another wangate): a create of unknown outcome is then resent. */
+  RELAY_IDEMPOTENT_CREATES: bool.default(false),
 });
 
 export interface Config {
@@ -40,7 +68,7 @@ export interface Config {
   publicBaseUrl: string | undefined;
   adminKey: string | undefined;
   signingSecret: string | undefined;
-  engine: 'local';
+  engine: 'local' | 'dashscope' | 'relay';
   workerConcurrency: number;
   workerLeaseMs: number;
   workerIdlePollMs: number;
@@ -51,8 +79,42 @@ export interface Config {
   billing: boolean;
   mediaFetchTimeoutMs: number;
   allowLoopbackMedia: boolean;
+  allowLoopbackWebhooks: boolean;
+  webhookRetryDelaysMs: readonly number[];
+  webhookTimeoutMs: number;
+  sseHeartbeatMs: number;
+  taskWatchPollMs: number;
   prices: PriceTable;
   logLevel: string;
+  /** Set when WANGATE_ENGINE=dashscope. */
+  dashscope: DashscopeConfig | undefined;
+  /** Set when WANGATE_ENGINE=relay. */
+  relay: RelayConfig | undefined;
+}
+
+export interface DashscopeChannelConfig {
+  id: string;
+  baseUrl: string;
+  apiKey: string;
+  account?: string;
+  maxConcurrent: number;
+  priority: number;
+  weight: number;
+}
+
+export interface DashscopeConfig {
+  channels: DashscopeChannelConfig[];
+  queryBudgetPerSecond: number;
+  createTimeoutMs: number;
+}
+
+export interface RelayConfig {
+  baseUrl: string;
+  apiKey: string;
+  maxConcurrent: number;
+  queryBudgetPerSecond: number;
+  createTimeoutMs: number;
+  idempotentCreates: boolean;
 }
 
 const minorPerMajor = 10_000;
@@ -82,6 +144,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     billing: e.WANGATE_BILLING,
     mediaFetchTimeoutMs: e.MEDIA_FETCH_TIMEOUT_MS,
     allowLoopbackMedia: e.WANGATE_ALLOW_LOOPBACK_MEDIA,
+    allowLoopbackWebhooks: e.WANGATE_ALLOW_LOOPBACK_WEBHOOKS,
+    webhookRetryDelaysMs: Object.freeze(e.WEBHOOK_RETRY_DELAYS_SECONDS.split(',').map((v) => Math.round(Number(v.trim()) * 1000))),
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    taskWatchPollMs: e.TASK_WATCH_POLL_MS,
     prices: {
       currency: e.WANGATE_CURRENCY,
       minorPerMajor,
@@ -91,5 +158,70 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       },
     },
     logLevel: e.LOG_LEVEL,
+    ...parseEngineEnv(e),
   });
+}
+
+// ---------- upstream engines ----------
+
+const channelSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (1..64)'),
+  baseUrl: z.string().url().default('https://dashscope.aliyuncs.com'),
+  apiKey: z.string().min(1),
+  account: z.string().min(1).optional(),
+  maxConcurrent: z.number().int().min(1).max(10_000).default(5),
+  priority: z.number().int().default(0),
+  weight: z.number().min(0).default(1),
+});
+
+function configError(variable: string, message: string): Error {
+  return new Error(`Invalid configuration: ${variable}: ${message}`);
+}
+
+function parseChannels(text: string): DashscopeChannelConfig[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw configError('DASHSCOPE_CHANNELS', `not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = z.array(channelSchema).min(1).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    throw configError(`DASHSCOPE_CHANNELS${where}`, issue.message);
+  }
+  const ids = new Set<string>();
+  for (const c of parsed.data) {
+    if (ids.has(c.id)) throw configError('DASHSCOPE_CHANNELS', `channel id '${c.id}' is used twice`);
+    ids.add(c.id);
+  }
+  return parsed.data.map((c) => ({ ...c, baseUrl: c.baseUrl.replace(/\/+$/, '') }));
+}
+
+function parseEngineEnv(e: z.infer<typeof envSchema>): Pick<Config, 'dashscope' | 'relay'> {
+  let dashscope: DashscopeConfig | undefined;
+  let relay: RelayConfig | undefined;
+  if (e.WANGATE_ENGINE === 'dashscope') {
+    let channels: DashscopeChannelConfig[];
+    if (e.DASHSCOPE_CHANNELS !== undefined && e.DASHSCOPE_CHANNELS.trim() !== '') channels = parseChannels(e.DASHSCOPE_CHANNELS);
+    else if (e.DASHSCOPE_API_KEY) {
+      const baseUrl = e.DASHSCOPE_BASE_URL.replace(/\/+$/, '');
+      channels = [{ id: 'default', baseUrl, apiKey: e.DASHSCOPE_API_KEY, maxConcurrent: e.DASHSCOPE_MAX_CONCURRENT, priority: 0, weight: 1 }];
+    } else throw configError('DASHSCOPE_API_KEY', 'required when WANGATE_ENGINE=dashscope (or set DASHSCOPE_CHANNELS)');
+    dashscope = { channels, queryBudgetPerSecond: e.DASHSCOPE_QUERY_BUDGET_PER_SECOND, createTimeoutMs: e.DASHSCOPE_CREATE_TIMEOUT_MS };
+  }
+  if (e.WANGATE_ENGINE === 'relay') {
+    if (!e.RELAY_BASE_URL) throw configError('RELAY_BASE_URL', 'required when WANGATE_ENGINE=relay');
+    if (!e.RELAY_API_KEY) throw configError('RELAY_API_KEY', 'required when WANGATE_ENGINE=relay');
+    relay = {
+      baseUrl: e.RELAY_BASE_URL.replace(/\/+$/, ''),
+      apiKey: e.RELAY_API_KEY,
+      maxConcurrent: e.RELAY_MAX_CONCURRENT,
+      queryBudgetPerSecond: e.RELAY_QUERY_BUDGET_PER_SECOND,
+      createTimeoutMs: e.RELAY_CREATE_TIMEOUT_MS,
+      idempotentCreates: e.RELAY_IDEMPOTENT_CREATES,
+    };
+  }
+  return { dashscope, relay };
 }

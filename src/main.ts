@@ -1,11 +1,16 @@
 import { ensureAdminKey } from './app/api-keys.js';
 import { parseConfig, type Config } from './config.js';
-import { buildHttpApp } from './http/build-http-app.js';
+import { buildHttpApp, type RouteInfo } from './http/build-http-app.js';
 import { buildServices } from './services.js';
+import { newId } from './domain/ids.js';
+import { startMaintenanceLoop } from './worker/maintenance-loop.js';
+import { maintenanceSteps } from './worker/maintenance-steps.js';
 import { startWorkerPool } from './worker/worker-pool.js';
 
 export interface RunningServer {
   url: string;
+  /** Every HTTP route this server answers. */
+  routes: RouteInfo[];
   stop(): Promise<void>;
 }
 
@@ -16,7 +21,10 @@ export async function startServer(config: Config, opts: { workOnly?: boolean } =
   const adminSecret = await ensureAdminKey(deps, config.adminKey);
   const pool = startWorkerPool(deps, [...deps.engines.values()], { idlePollMs: config.workerIdlePollMs, pollIntervalMs: config.workerPollIntervalMs });
   services.onWork(() => pool.wake());
-  const app = opts.workOnly ? null : buildHttpApp(deps, { logLevel: config.logLevel });
+  // Background duties beside the workers (each is a single-step function of its use case).
+  const maintenance = startMaintenanceLoop(deps, maintenanceSteps(deps, newId('wrk')), 1000);
+  const routes: RouteInfo[] = [];
+  const app = opts.workOnly ? null : buildHttpApp(deps, { logLevel: config.logLevel }, routes);
   let url = '';
   if (app) {
     await app.listen({ port: config.port, host: config.host });
@@ -31,19 +39,33 @@ export async function startServer(config: Config, opts: { workOnly?: boolean } =
   if (app) process.stdout.write(`wangate: listening on ${url} (engine: ${deps.engine.id}, data: ${config.dataDir})\n`);
   return {
     url,
+    routes,
     async stop() {
       await app?.close();
       await pool.stop();
+      await maintenance.stop();
       await services.close();
     },
   };
 }
 
-async function main(): Promise<void> {
-  const command = process.argv[2] ?? 'serve';
+const usage = `usage: wangate <command>
+  serve                  API and workers (default)
+  work                   workers only (scale rendering apart from the API)
+  dev fake-dashscope     a local DashScope simulator for offline development (--help for options)
+`;
+
+export async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === 'dev' && rest[0] === 'fake-dashscope') {
+    const { runFakeDashscopeCli } = await import('./dev/fake-dashscope/fake-dashscope-cli.js');
+    const fake = await runFakeDashscopeCli(rest.slice(1));
+    if (fake) process.once('SIGINT', () => void fake.close().then(() => process.exit(0)));
+    return;
+  }
   if (command !== 'serve' && command !== 'work') {
-    process.stderr.write(`usage: wangate [serve|work]\n`);
-    process.exit(2);
+    process.stderr.write(usage);
+    process.exit(command === 'help' || command === '--help' ? 0 : 2);
   }
   let config: Config;
   try {
@@ -61,4 +83,4 @@ async function main(): Promise<void> {
 }
 
 const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
-if (isEntry) await main();
+if (isEntry) await main(process.argv.slice(2));

@@ -3,16 +3,21 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import type { AppDeps } from './app/deps.js';
+import { QueuePositions } from './app/queue-positions.js';
+import { createDashscopeEngine } from './adapters/engines/dashscope/dashscope-engine.js';
+import { knownWorkFromStore } from './adapters/engines/dashscope/store-scan.js';
 import { createLocalEngine } from './adapters/engines/local/local-engine.js';
+import { createRelayEngine } from './adapters/engines/relay/relay-engine.js';
 import { createFfprobeProber } from './adapters/media/probe.js';
 import { createSafeFetcher } from './adapters/media/safe-fetch.js';
+import { createWebhookSender } from './adapters/media/webhook-sender.js';
 import { createMemoryRateLimiter } from './adapters/signals/memory-rate-limiter.js';
 import { createMemoryTaskEvents } from './adapters/signals/memory-task-events.js';
 import { createHmacUrlSigner } from './adapters/storage/hmac-url-signer.js';
 import { createLocalDiskStore } from './adapters/storage/local-disk.js';
 import { openSqliteStore } from './adapters/store-sqlite/sqlite-store.js';
 import type { Config } from './config.js';
-import type { Clock, Engine } from './domain/ports.js';
+import type { Clock, Engine, TaskStore } from './domain/ports.js';
 
 export interface Services {
   deps: AppDeps;
@@ -38,8 +43,40 @@ async function loadSigningSecret(config: Config): Promise<string> {
   }
 }
 
-function buildEngine(config: Config): Engine {
+interface EngineParts {
+  tasks: TaskStore;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  clock: Clock;
+}
+
+/** The engine new tasks run on (WANGATE_ENGINE). Upstream engines download results through the SSRF guard. */
+function buildEngine(config: Config, parts?: EngineParts): Engine {
+  const fetcher = () => createSafeFetcher({ allowLoopback: config.allowLoopbackMedia, timeoutMs: config.mediaFetchTimeoutMs, maxRedirects: 5 });
+  if (config.engine === 'dashscope' && config.dashscope && parts) {
+    return createDashscopeEngine({
+      channels: config.dashscope.channels,
+      queryBudgetPerSecond: config.dashscope.queryBudgetPerSecond,
+      createTimeoutMs: config.dashscope.createTimeoutMs,
+      fetcher: fetcher(),
+      prober: createFfprobeProber(),
+      clock: parts.clock,
+      knownWork: knownWorkFromStore(parts.tasks, 'dashscope'),
+      log: parts.log,
+      ...(config.workerConcurrency === 0 && { slots: 0 }),
+    });
+  }
+  if (config.engine === 'relay' && config.relay && parts) {
+    const slots = config.workerConcurrency === 0 ? { slots: 0 } : {};
+    return createRelayEngine({ ...config.relay, ...slots, fetcher: fetcher(), prober: createFfprobeProber(), clock: parts.clock, log: parts.log });
+  }
   return createLocalEngine({ capacity: config.workerConcurrency });
+}
+
+/** Every engine this process serves: the configured one, and the local one so older local tasks still finish. */
+function allEngines(config: Config, engine: Engine): Map<string, Engine> {
+  const engines = new Map<string, Engine>([[engine.id, engine]]);
+  if (engine.id !== 'local') engines.set('local', createLocalEngine({ capacity: config.workerConcurrency }));
+  return engines;
 }
 
 /** The one composition root: config -> adapters -> use-case dependencies. */
@@ -49,22 +86,25 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
   let baseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
   const listeners: (() => void)[] = [];
   const log = pino({ level: config.logLevel });
-  const engine = buildEngine(config);
+  const engine = buildEngine(config, { tasks: store.tasks, log, clock: opts.clock ?? systemClock });
+  const clock = opts.clock ?? systemClock;
   const deps: AppDeps = {
     tasks: store.tasks,
     keys: store.keys,
     ledger: store.ledger,
     files: store.files,
     webhooks: store.webhooks,
+    webhookSender: createWebhookSender({ allowLoopback: config.allowLoopbackWebhooks, timeoutMs: config.webhookTimeoutMs }),
     blobs: createLocalDiskStore(path.join(config.dataDir, 'blobs')),
     signer: createHmacUrlSigner(await loadSigningSecret(config), () => baseUrl),
     engine,
-    engines: new Map([[engine.id, engine]]),
+    engines: allEngines(config, engine),
     fetcher: createSafeFetcher({ allowLoopback: config.allowLoopbackMedia, timeoutMs: config.mediaFetchTimeoutMs, maxRedirects: 5 }),
     prober: createFfprobeProber(),
-    clock: opts.clock ?? systemClock,
+    clock,
     events: createMemoryTaskEvents(),
     rateLimiter: createMemoryRateLimiter(),
+    queuePositions: new QueuePositions({ tasks: store.tasks, clock }),
     prices: config.prices,
     billing: config.billing,
     log,
@@ -75,6 +115,12 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
     baseUrl: () => baseUrl,
     randomSeed: () => randomInt(0, 2147483647),
     notifyWork: () => listeners.forEach((l) => l()),
+    notifications: {
+      webhookRetryDelaysMs: config.webhookRetryDelaysMs,
+      webhookTimeoutMs: config.webhookTimeoutMs,
+      sseHeartbeatMs: config.sseHeartbeatMs,
+      taskWatchPollMs: config.taskWatchPollMs,
+    },
   };
   return {
     deps,

@@ -6,6 +6,7 @@ import { quoteMinor, toMajor } from '../domain/pricing.js';
 import { parseCreateRequest } from '../domain/request.js';
 import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
+import { rehostDataUris } from './rehost-data-uris.js';
 
 export const idempotencyWindowMs = 24 * 3600 * 1000;
 
@@ -28,10 +29,12 @@ function hashBody(body: unknown): string {
  * places the billing hold and records the idempotency key. Returns the existing task for a repeat.
  */
 export async function createTask(deps: AppDeps, input: CreateTaskInput): Promise<{ task: Task; created: boolean }> {
-  const request = parseCreateRequest(input.body, deps.randomSeed);
+  const parsed = parseCreateRequest(input.body, deps.randomSeed);
   if (input.idempotencyKey !== undefined && (input.idempotencyKey.length === 0 || input.idempotencyKey.length > 255)) {
     throw new AppError('invalid_request', 'Idempotency-Key must be 1..255 characters', { param: 'Idempotency-Key', reason: 'invalid_value' });
   }
+  // Inline media (data: URIs) become files of the key; the task keeps only their URLs.
+  const request = await rehostDataUris(deps, input.key.id, parsed, input.body);
   const nowMs = deps.clock.nowMs();
   const quote = quoteMinor(deps.prices, request.resolution, request.durationSeconds);
   const task: Task = {

@@ -1,4 +1,5 @@
 import type { PriceTable } from '../domain/pricing.js';
+import type { QueuePositions } from './queue-positions.js';
 import type {
   BlobStore,
   Clock,
@@ -12,6 +13,7 @@ import type {
   TaskEvents,
   TaskStore,
   UrlSigner,
+  WebhookSender,
   WebhookStore,
 } from '../domain/ports.js';
 
@@ -26,6 +28,18 @@ export interface Retention {
   uploadsMs: number;
 }
 
+/** Webhook delivery, event streams and Prefer: wait. */
+export interface NotificationSettings {
+  /** Delay before each retry of a failed webhook; after the last one the delivery is given up. */
+  webhookRetryDelaysMs: readonly number[];
+  /** Covers DNS, connect, TLS and the response headers of one webhook POST. */
+  webhookTimeoutMs: number;
+  /** How often an event stream sends a heartbeat comment. */
+  sseHeartbeatMs: number;
+  /** How often a watcher (event stream, Prefer: wait) reads the store for another process's changes. */
+  taskWatchPollMs: number;
+}
+
 /** Everything a use case may touch, wired once by the composition root. */
 export interface AppDeps {
   tasks: TaskStore;
@@ -33,6 +47,8 @@ export interface AppDeps {
   ledger: LedgerStore;
   files: FileStore;
   webhooks: WebhookStore;
+  /** Posts webhooks through the SSRF guard. */
+  webhookSender: WebhookSender;
   blobs: BlobStore;
   signer: UrlSigner;
   /** The engine new tasks run on. */
@@ -44,6 +60,7 @@ export interface AppDeps {
   clock: Clock;
   events: TaskEvents;
   rateLimiter: RateLimiter;
+  queuePositions: QueuePositions;
   prices: PriceTable;
   /** Off: no holds, no balance checks (the ledger stays empty). */
   billing: boolean;
@@ -58,4 +75,5 @@ export interface AppDeps {
   randomSeed(): number;
   /** Wakes idle workers when a task is submitted, so pickup does not wait for the idle poll. */
   notifyWork(): void;
+  notifications: NotificationSettings;
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../domain/errors.js';
+import type { WebhookDelivery } from '../domain/ports.js';
 import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 
@@ -7,6 +8,17 @@ export interface TaskDetails {
   queuePosition: number | null;
   /** Signed result URL and its expiry, when completed and the file is still kept. */
   resultUrl: { url: string; expiresAtMs: number } | null;
+  /** The latest webhook delivery of the task (GET /v1/tasks/{id} only); null when there is none. */
+  webhook?: WebhookSummary | null;
+}
+
+export interface WebhookSummary {
+  status: WebhookDelivery['status'];
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  /** Deliveries of this task so far (redeliveries included). */
+  deliveries: number;
 }
 
 /** A key sees only its own tasks: another key's id answers exactly like an unknown id. */
@@ -19,7 +31,7 @@ export async function findOwnTask(deps: AppDeps, keyId: string, taskId: string):
 }
 
 export async function describeTask(deps: AppDeps, task: Task): Promise<TaskDetails> {
-  const queuePosition = task.status === 'pending' ? await deps.tasks.queuePosition(task.id) : null;
+  const queuePosition = task.status === 'pending' ? await deps.queuePositions.positionOf(task) : null;
   let resultUrl: TaskDetails['resultUrl'] = null;
   if (task.status === 'completed' && task.result && task.resultExpiredAtMs === null) {
     // The expiry is rounded to the TTL window so repeated polls return the same URL (cache friendly),
@@ -33,5 +45,14 @@ export async function describeTask(deps: AppDeps, task: Task): Promise<TaskDetai
 }
 
 export async function getTask(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<TaskDetails> {
-  return describeTask(deps, await findOwnTask(deps, input.keyId, input.taskId));
+  const details = await describeTask(deps, await findOwnTask(deps, input.keyId, input.taskId));
+  return { ...details, webhook: await webhookSummary(deps, details.task) };
+}
+
+async function webhookSummary(deps: AppDeps, task: Task): Promise<WebhookSummary | null> {
+  if (task.callbackUrl === null) return null;
+  const deliveries = await deps.webhooks.listDeliveries(task.id);
+  const last = deliveries[deliveries.length - 1];
+  if (!last) return null;
+  return { status: last.status, attempts: last.attempts, lastStatusCode: last.lastStatusCode, lastError: last.lastError, deliveries: deliveries.length };
 }

@@ -7,6 +7,10 @@ export const errorCodes = {
   not_found: 'not_found',
   conflict: 'conflict',
   payload_too_large: 'payload_too_large',
+  /** The resource existed but retention deleted it (an expired task result). */
+  gone: 'gone',
+  range_not_satisfiable: 'range_not_satisfiable',
+  precondition_failed: 'precondition_failed',
   payment_required: 'payment_required',
   rate_limited: 'rate_limited',
   internal: 'internal',

@@ -115,8 +115,8 @@ export interface TaskStore {
   failTask(id: string, from: TaskStatus[], workerId: string | null, nowMs: number, error: TaskError): Promise<boolean>;
   /** One of `from` -> cancelled; releases the hold. */
   cancelTask(id: string, from: TaskStatus[], nowMs: number): Promise<boolean>;
-  /** Number of pending tasks that would be claimed before this one. */
-  queuePosition(id: string): Promise<number>;
+  /** Every pending task, ordered by key then id (the queue-position snapshot). */
+  listPending(): Promise<{ id: string; keyId: string }[]>;
   countByStatus(): Promise<Record<TaskStatus, number>>;
   /** Completed tasks whose result is older than beforeMs and not yet expired (retention sweep). */
   listResultsToExpire(beforeMs: number, limit: number): Promise<Task[]>;
@@ -175,6 +175,19 @@ export interface WebhookStore {
   enqueueDelivery(delivery: WebhookDelivery): Promise<void>;
 }
 
+/** What became of one webhook POST. */
+export type WebhookPostOutcome =
+  | { kind: 'answered'; status: number; retryAfter: string | null }
+  /** The SSRF guard refused the address (or the URL): retrying cannot help. */
+  | { kind: 'refused'; message: string }
+  /** DNS, connect, TLS, timeout, a redirect: the receiver may be back later. */
+  | { kind: 'failed'; message: string };
+
+export interface WebhookSender {
+  /** POSTs the body through the SSRF guard without following redirects; reads the status, never the body. */
+  post(url: string, headers: Record<string, string>, body: string): Promise<WebhookPostOutcome>;
+}
+
 // ---------- media ----------
 
 /** A medium fetched to local disk and probed. */
@@ -201,6 +214,8 @@ export interface BlobStore {
   pathFor(key: string): Promise<string>;
   exists(key: string): Promise<boolean>;
   remove(key: string): Promise<void>;
+  /** Names directly under a folder key ('work' -> ['task_…', …]); [] when there is no such folder. */
+  list(folder: string): Promise<string[]>;
 }
 
 export interface UrlSigner {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { AppError, invalidField } from './errors.js';
 import { aspectRatios, type AspectRatio, type Resolution } from './output-size.js';
+import { webhookUrlSchema } from './webhook-url.js';
 
-const mediaUrl = z.string().min(1).max(16_000_000);
+// Room for a data: URI of a maximal (20 MB) image in base64; larger inline media meet the body limit.
+const mediaUrl = z.string().min(1).max(28_000_000);
 
 /** The create request as clients send it (seed field names plus our aliases). */
 export const createRequestSchema = z.strictObject({
@@ -28,8 +30,8 @@ export const createRequestSchema = z.strictObject({
   prompt_extend: z.boolean().optional(),
   watermark: z.boolean().optional(),
   seed: z.number().int().min(0).max(2147483647).optional(),
-  callback_url: z.string().url().max(2048).optional(),
-  webhook: z.string().url().max(2048).optional(),
+  callback_url: webhookUrlSchema.optional(),
+  webhook: webhookUrlSchema.optional(),
 });
 
 export type RawCreateRequest = z.input<typeof createRequestSchema>;

@@ -5,7 +5,11 @@ import { handleError, handleNotFound } from './error-response.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key-routes.js';
 import { registerFileRoutes } from './routes/file-routes.js';
+import { registerTaskQueryRoutes } from './routes/task-query-routes.js';
+import { registerUploadRoutes } from './routes/upload-routes.js';
 import { registerVideoRoutes } from './routes/video-routes.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerTaskEventRoutes } from './routes/task-event-routes.js';
 
 export interface HttpOptions {
   logLevel: string;
@@ -13,14 +17,23 @@ export interface HttpOptions {
   bodyLimitBytes?: number;
 }
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
 /** The HTTP edge: parse, call a use case, render. No business rules here. */
-export function buildHttpApp(deps: AppDeps, opts: HttpOptions): FastifyInstance {
+export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo[] = []): FastifyInstance {
   const app = Fastify({
     logger: { level: opts.logLevel },
     bodyLimit: opts.bodyLimitBytes ?? 40 * 1024 * 1024,
     genReqId: () => newId('req'),
     requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: opts.logLevel !== 'debug' && opts.logLevel !== 'trace' }),
+  });
+  // The route table, so checks that must hold on every route (the security suite) find them all.
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -29,8 +42,12 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions): FastifyInstance 
   app.setNotFoundHandler(handleNotFound);
   app.get('/healthz', async () => ({ ok: true }));
   registerVideoRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
+  registerTaskEventRoutes(app, deps);
   registerAdminKeyRoutes(app, deps);
   registerAccountRoutes(app, deps);
   registerFileRoutes(app, deps);
+  registerUploadRoutes(app, deps);
+  registerTaskQueryRoutes(app, deps);
   return app;
 }

@@ -53,6 +53,17 @@ export function presentTask(d: TaskDetails, prices: PriceTable, engineDescriptio
           ],
         },
       }),
+    ...(d.webhook && {
+      webhook: {
+        status: d.webhook.status,
+        attempts: d.webhook.attempts,
+        last_status_code: d.webhook.lastStatusCode,
+        last_error: d.webhook.lastError,
+        deliveries: d.webhook.deliveries,
+      },
+    }),
+    // Retention deleted the video: the task stays, result.videos[0] says expired: true with no URL.
+    ...(t.resultExpiredAtMs !== null && { result_expired_at: seconds(t.resultExpiredAtMs) }),
     ...(t.actualPrompt !== null && { actual_prompt: t.actualPrompt }),
     ...(t.status === 'failed' &&
       t.error && {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.js';
+import { runMoneyProperties } from './money-properties.js';
 import { runStoreContract } from './store-contract.js';
 
 runStoreContract('sqlite', async () => {
@@ -13,5 +14,15 @@ runStoreContract('sqlite', async () => {
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+});
+
+// Two connections to one file stand for two processes sharing the embedded database.
+runMoneyProperties('sqlite', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-money-'));
+  const file = path.join(dir, 'money.db');
+  return {
+    connect: async () => openSqliteStore(file),
+    destroy: () => rm(dir, { recursive: true, force: true }),
   };
 });

@@ -144,6 +144,17 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       expect((await claim('w2'))!.id).toBe(lone.id);
     });
 
+    it('serves keys in turn when slots free up one at a time (round robin, not FIFO)', async () => {
+      const busy = await keyWith();
+      const quiet = await keyWith();
+      for (let i = 0; i < 5; i++) await s.tasks.insertTask(makeTask(busy.id, t0 + i), noOpts);
+      const first = (await claim('w1', t0 + 100))!;
+      await s.tasks.completeTask(first.id, 'w1', t0 + 200, result, 0, null);
+      const lone = makeTask(quiet.id, t0 + 300);
+      await s.tasks.insertTask(lone, noOpts);
+      expect((await claim('w1', t0 + 400))!.id).toBe(lone.id);
+    });
+
     it('never starts more of a key\'s tasks than its maxRunning', async () => {
       const key = await keyWith({ limits: { ...noLimits, maxRunning: 1 } });
       await s.tasks.insertTask(makeTask(key.id, t0), noOpts);

@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobStore } from '../../domain/ports.js';
 
@@ -23,6 +23,12 @@ export function createLocalDiskStore(root: string): BlobStore {
     },
     async remove(key) {
       await rm(resolve(key), { force: true, recursive: true });
+    },
+    async list(folder) {
+      return readdir(resolve(folder)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return [];
+        throw e;
+      });
     },
   };
 }

@@ -30,7 +30,59 @@ function migrate(db: Db): void {
   });
 }
 
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement, prepared once per connection: preparing costs more than running. */
+export function sql(db: Db, text: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = db.prepare(text)));
+  return stmt;
+}
+
 /** Runs fn in a write transaction taken at once (BEGIN IMMEDIATE), so read-then-write is atomic. */
 export function tx<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
+}
+
+interface Pending {
+  fn: () => unknown;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Group commit: writes asked for in the same event-loop turn share one transaction. Callers get their
+ * result only after COMMIT, so durability is unchanged; the commit's fixed cost is paid once per
+ * batch. Should any write in a batch throw, the whole batch is rolled back and every write is run
+ * again in its own transaction, so one failing write never takes the others with it.
+ */
+export function createWriteBatcher(db: Db): <T>(fn: () => T) => Promise<T> {
+  let queue: Pending[] = [];
+  const runAlone = (item: Pending) => {
+    try {
+      item.resolve(tx(db, item.fn));
+    } catch (err) {
+      item.reject(err);
+    }
+  };
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    if (batch.length === 1) return runAlone(batch[0]!);
+    let values: unknown[];
+    try {
+      values = tx(db, () => batch.map((item) => item.fn()));
+    } catch {
+      for (const item of batch) runAlone(item);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(values[i]));
+  };
+  return <T>(fn: () => T) =>
+    new Promise<T>((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    });
 }

@@ -1,6 +1,6 @@
 import type { FileStore, StoredFile } from '../../domain/ports.js';
 import { insertSql, toFile } from '../sql/rows.js';
-import type { Db } from './sqlite-db.js';
+import { sql, type Db } from './sqlite-db.js';
 
 export function createSqliteFileStore(db: Db): FileStore {
   return {
@@ -15,17 +15,17 @@ export function createSqliteFileStore(db: Db): FileStore {
         created_at_ms: f.createdAtMs,
         expires_at_ms: f.expiresAtMs,
       };
-      db.prepare(insertSql('files', row)).run(row);
+      sql(db, insertSql('files', row)).run(row);
     },
     async getFile(id) {
-      const row = db.prepare('SELECT * FROM files WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+      const row = sql(db, 'SELECT * FROM files WHERE id = ?').get(id) as Record<string, unknown> | undefined;
       return row ? toFile(row) : undefined;
     },
     async listExpiredFiles(nowMs, limit) {
-      return (db.prepare('SELECT * FROM files WHERE expires_at_ms <= ? ORDER BY expires_at_ms LIMIT ?').all(nowMs, limit) as Record<string, unknown>[]).map(toFile);
+      return (sql(db, 'SELECT * FROM files WHERE expires_at_ms <= ? ORDER BY expires_at_ms LIMIT ?').all(nowMs, limit) as Record<string, unknown>[]).map(toFile);
     },
     async deleteFile(id) {
-      db.prepare('DELETE FROM files WHERE id = ?').run(id);
+      sql(db, 'DELETE FROM files WHERE id = ?').run(id);
     },
   };
 }

@@ -1,35 +1,51 @@
 import type { KeyStore, LedgerQuery, LedgerStore } from '../../domain/ports.js';
-import type { LedgerEntry, UsageTotals } from '../../domain/account.js';
+import type { ApiKey, LedgerEntry, UsageTotals } from '../../domain/account.js';
 import { fromApiKey, insertSql, toApiKey, toLedgerEntry } from '../sql/rows.js';
-import { tx, type Db } from './sqlite-db.js';
+import { sql, tx, type Db } from './sqlite-db.js';
 import { writeLedger } from './sqlite-ledger.js';
 
 type Row = Record<string, unknown>;
 
+/** Authentication answers from memory for this long; a revoke in another process takes effect after it. */
+const authCacheMs = 1000;
+
 export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
-  const byId = db.prepare('SELECT * FROM api_keys WHERE id = ?');
-  const byHash = db.prepare('SELECT * FROM api_keys WHERE secret_hash = ?');
+  const byId = sql(db, 'SELECT * FROM api_keys WHERE id = ?');
+  const byHash = sql(db, 'SELECT * FROM api_keys WHERE secret_hash = ?');
   const getKey = (id: string) => {
     const row = byId.get(id) as Row | undefined;
     return row ? toApiKey(row) : undefined;
+  };
+  // Every request authenticates: keep recent lookups, and forget them all on any key write here.
+  const authCache = new Map<string, { key: ApiKey | undefined; atMs: number }>();
+  const changed = <T>(value: T): T => {
+    authCache.clear();
+    return value;
   };
 
   return {
     async insertKey(key, secretHash) {
       const row = fromApiKey(key, secretHash);
-      db.prepare(insertSql('api_keys', row)).run(row);
+      changed(sql(db, insertSql('api_keys', row)).run(row));
     },
     async findKeyByHash(secretHash) {
+      const nowMs = Date.now();
+      const hit = authCache.get(secretHash);
+      if (hit && nowMs - hit.atMs < authCacheMs) return hit.key;
       const row = byHash.get(secretHash) as Row | undefined;
-      return row ? toApiKey(row) : undefined;
+      const key = row ? toApiKey(row) : undefined;
+      if (authCache.size > 10_000) authCache.clear();
+      authCache.set(secretHash, { key, atMs: nowMs });
+      return key;
     },
     async getKey(id) {
       return getKey(id);
     },
     async listKeys() {
-      return (db.prepare('SELECT * FROM api_keys ORDER BY id').all() as Row[]).map(toApiKey);
+      return (sql(db, 'SELECT * FROM api_keys ORDER BY id').all() as Row[]).map(toApiKey);
     },
     async updateKey(id, patch, nowMs) {
+      authCache.clear();
       return tx(db, () => {
         const key = getKey(id);
         if (!key) return undefined;
@@ -45,7 +61,7 @@ export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
         if (patch.unlimited === false && key.balanceMinor === null) sets.balance_minor = 0;
         const cols = Object.keys(sets);
         if (cols.length > 0) {
-          db.prepare(`UPDATE api_keys SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...sets, id });
+          sql(db, `UPDATE api_keys SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...sets, id });
         }
         if (patch.unlimited !== undefined && (patch.unlimited ? key.balanceMinor !== null : key.balanceMinor === null)) {
           // Switching modes is itself a ledger fact, so usage reports explain the balance.
@@ -55,16 +71,17 @@ export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
       });
     },
     async revokeKey(id, nowMs) {
-      return db.prepare('UPDATE api_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL').run(nowMs, id).changes === 1;
+      return changed(sql(db, 'UPDATE api_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL').run(nowMs, id).changes === 1);
     },
     async creditKey(id, amountMinor, nowMs, note) {
+      authCache.clear();
       return tx(db, () => {
         const key = getKey(id);
         if (!key) return { kind: 'not_found' as const };
         if (key.balanceMinor === null) return { kind: 'unlimited' as const };
         const balanceMinor = key.balanceMinor + amountMinor;
         if (balanceMinor < 0) return { kind: 'negative_balance' as const, balanceMinor: key.balanceMinor };
-        db.prepare('UPDATE api_keys SET balance_minor = ? WHERE id = ?').run(balanceMinor, id);
+        sql(db, 'UPDATE api_keys SET balance_minor = ? WHERE id = ?').run(balanceMinor, id);
         writeLedger(db, { keyId: id, taskId: null, kind: 'credit', amountMinor, balanceAfterMinor: balanceMinor, nowMs, note });
         return { kind: 'ok' as const, balanceMinor };
       });
@@ -75,14 +92,14 @@ export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
         where.push('id < @beforeId');
         params.beforeId = q.beforeId;
       }
-      const sql = `SELECT * FROM ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
-      return (db.prepare(sql).all({ ...params, limit: q.limit }) as Row[]).map(toLedgerEntry);
+      const text = `SELECT * FROM ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+      return (sql(db, text).all({ ...params, limit: q.limit }) as Row[]).map(toLedgerEntry);
     },
     async usageTotals(q): Promise<UsageTotals> {
       const { where, params } = ledgerWhere(q);
-      const sql = `SELECT kind, COALESCE(SUM(amount_minor), 0) AS total, COUNT(DISTINCT task_id) AS tasks
+      const text = `SELECT kind, COALESCE(SUM(amount_minor), 0) AS total, COUNT(DISTINCT task_id) AS tasks
                    FROM ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY kind`;
-      const rows = db.prepare(sql).all(params) as { kind: string; total: number; tasks: number }[];
+      const rows = sql(db, text).all(params) as { kind: string; total: number; tasks: number }[];
       const sum = (kind: string) => Number(rows.find((r) => r.kind === kind)?.total ?? 0);
       const held = sum('hold');
       const captured = sum('capture');

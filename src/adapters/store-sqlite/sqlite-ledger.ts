@@ -1,6 +1,6 @@
 import type { LedgerKind } from '../../domain/account.js';
 import { newId } from '../../domain/ids.js';
-import type { Db } from './sqlite-db.js';
+import { sql, type Db } from './sqlite-db.js';
 
 export interface LedgerWrite {
   keyId: string;
@@ -14,7 +14,7 @@ export interface LedgerWrite {
 
 /** Appends one entry; the unique (task_id, kind) index makes a second capture or release impossible. */
 export function writeLedger(db: Db, e: LedgerWrite): void {
-  db.prepare(
+  sql(db, 
     `INSERT INTO ledger (id, key_id, task_id, kind, amount_minor, balance_after_minor, created_at_ms, note)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(newId('led', e.nowMs), e.keyId, e.taskId, e.kind, e.amountMinor, e.balanceAfterMinor, e.nowMs, e.note);
@@ -25,30 +25,32 @@ export function writeLedger(db: Db, e: LedgerWrite): void {
  * or 'insufficient' (nothing written) when the key's balance cannot cover it.
  */
 export function placeHold(db: Db, keyId: string, taskId: string, amountMinor: number, nowMs: number): { balanceMinor: number | null } | 'insufficient' {
-  const key = db.prepare('SELECT balance_minor FROM api_keys WHERE id = ?').get(keyId) as { balance_minor: number | null } | undefined;
-  const balance = key?.balance_minor ?? null;
-  let after: number | null = null;
-  if (balance !== null) {
-    const changed = db.prepare('UPDATE api_keys SET balance_minor = balance_minor - ? WHERE id = ? AND balance_minor >= ?').run(amountMinor, keyId, amountMinor);
-    if (changed.changes !== 1) return 'insufficient';
-    after = balance - amountMinor;
-  }
+  // One statement takes the hold from a balance, or passes an unlimited key (NULL balance) unchanged.
+  const row = sql(
+    db,
+    `UPDATE api_keys SET balance_minor = balance_minor - ?
+     WHERE id = ? AND (balance_minor IS NULL OR balance_minor >= ?) RETURNING balance_minor`,
+  ).get(amountMinor, keyId, amountMinor) as { balance_minor: number | null } | undefined;
+  if (!row) return 'insufficient';
+  const after = row.balance_minor === null ? null : Number(row.balance_minor);
   writeLedger(db, { keyId, taskId, kind: 'hold', amountMinor, balanceAfterMinor: after, nowMs, note: null });
   return { balanceMinor: after };
 }
 
 /**
  * Settles a task's hold inside the caller's transaction (which also made the terminal compare-and-set):
- * captures min(capture, hold) and releases the rest. A task without a hold (billing off) settles nothing.
+ * captures min(capture, hold) and releases the rest; returns what was captured. A task without a hold
+ * (billing off) settles nothing and its cost stands as given.
  */
-export function settleHold(db: Db, keyId: string, taskId: string, captureMinor: number, nowMs: number): void {
-  const hold = db.prepare("SELECT amount_minor FROM ledger WHERE task_id = ? AND kind = 'hold'").get(taskId) as { amount_minor: number } | undefined;
-  if (!hold) return;
+export function settleHold(db: Db, keyId: string, taskId: string, captureMinor: number, nowMs: number): number {
+  const hold = sql(db, "SELECT amount_minor FROM ledger WHERE task_id = ? AND kind = 'hold'").get(taskId) as { amount_minor: number } | undefined;
+  if (!hold) return captureMinor;
   const held = Number(hold.amount_minor);
   const captured = Math.max(0, Math.min(captureMinor, held));
   const released = held - captured;
-  const balanceOf = () => (db.prepare('SELECT balance_minor FROM api_keys WHERE id = ?').get(keyId) as { balance_minor: number | null }).balance_minor;
+  const balanceOf = () => (sql(db, 'SELECT balance_minor FROM api_keys WHERE id = ?').get(keyId) as { balance_minor: number | null }).balance_minor;
   writeLedger(db, { keyId, taskId, kind: 'capture', amountMinor: captured, balanceAfterMinor: balanceOf(), nowMs, note: null });
-  db.prepare('UPDATE api_keys SET balance_minor = balance_minor + ? WHERE id = ? AND balance_minor IS NOT NULL').run(released, keyId);
+  sql(db, 'UPDATE api_keys SET balance_minor = balance_minor + ? WHERE id = ? AND balance_minor IS NOT NULL').run(released, keyId);
   writeLedger(db, { keyId, taskId, kind: 'release', amountMinor: released, balanceAfterMinor: balanceOf(), nowMs, note: null });
+  return captured;
 }

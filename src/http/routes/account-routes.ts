@@ -9,7 +9,9 @@ import { presentKey } from './admin-key-routes.js';
 /** What a key may see of itself: its settings, balance, webhook secret and its own ledger. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/v1/me', async (request) => {
-    const key = await requireKey(deps, request, 'user');
+    const caller = await requireKey(deps, request, 'user');
+    // Fresh from the store: the authenticated copy may be a moment old (balance).
+    const key = (await deps.keys.getKey(caller.id)) ?? caller;
     return { code: 200, data: { ...presentKey(key, deps.prices), webhook_secret: key.webhookSecret } };
   });
 

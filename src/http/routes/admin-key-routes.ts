@@ -6,6 +6,7 @@ import { usageReport } from '../../app/usage.js';
 import type { ApiKey } from '../../domain/account.js';
 import { AppError, invalidField } from '../../domain/errors.js';
 import { toMajor, type PriceTable } from '../../domain/pricing.js';
+import { webhookUrlSchema } from '../../domain/webhook-url.js';
 import { requireKey } from '../auth.js';
 import { presentUsage } from '../present-usage.js';
 import { parseInput, unixSeconds, usageQuerySchema } from '../query-schemas.js';
@@ -20,7 +21,7 @@ const createKeySchema = z.strictObject({
   expires_at: unixSeconds.optional(),
   balance: money.min(0).optional(),
   limits: limitsSchema.optional(),
-  webhook_url: z.url().max(2048).optional(),
+  webhook_url: webhookUrlSchema.optional(),
 });
 
 const updateKeySchema = z.strictObject({
@@ -28,7 +29,7 @@ const updateKeySchema = z.strictObject({
   scopes: z.array(z.enum(['admin', 'user'])).min(1).max(2).optional(),
   expires_at: unixSeconds.nullable().optional(),
   limits: limitsSchema.optional(),
-  webhook_url: z.url().max(2048).nullable().optional(),
+  webhook_url: webhookUrlSchema.nullable().optional(),
   unlimited: z.boolean().optional(),
 });
 

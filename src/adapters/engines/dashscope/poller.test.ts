@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import type { ListParams } from './api.js';
+import type { UpstreamListPage, UpstreamStatus, UpstreamTaskView } from './from-upstream.js';
+import { AccountPoller, type PollerClient } from './poller.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** The most calls in any window of `windowMs` (sliding, like the upstream's counter). */
+function maxInWindow(times: number[], windowMs = 1000): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+describe('TokenBucket', () => {
+  it('never lets more than the budget leave in any second, even with 50 ms of jitter', () => {
+    for (const budget of [1, 2, 5, 20, 50]) {
+      let now = 0;
+      const bucket = new TokenBucket(budget, now);
+      const sent: number[] = [];
+      for (; now < 20_000; now += 1) if (bucket.tryTake(now)) sent.push(now);
+      expect(maxInWindow(sent, 1000)).toBeLessThanOrEqual(budget);
+      expect(maxInWindow(sent, 1050)).toBeLessThanOrEqual(budget);
+      // And it does use the budget: at least (budget - 1) per second, or half of it for tiny budgets.
+      expect(sent.length / 20).toBeGreaterThanOrEqual(0.95 * Math.max(budget / 2, budget - 1));
+    }
+  });
+
+  it('pauses when the upstream says it is throttling', () => {
+    const bucket = new TokenBucket(20, 0);
+    expect(bucket.tryTake(0)).toBe(true);
+    bucket.pauseUntil(2000, 0);
+    expect(bucket.msUntilToken(1000)).toBeGreaterThan(0);
+    expect(bucket.tryTake(1999)).toBe(false);
+    expect(bucket.tryTake(2060)).toBe(true);
+  });
+});
+
+/** An upstream account in memory: tasks end at fixed times; list and query as DashScope answers them. */
+class FakeUpstream implements PollerClient {
+  readonly calls: { at: number; kind: 'query' | 'list' }[] = [];
+  readonly tasks = new Map<string, { createdAtMs: number; endAtMs: number; status: UpstreamStatus }>();
+  constructor(private readonly now: () => number) {}
+
+  statusOf(id: string): UpstreamStatus {
+    const t = this.tasks.get(id);
+    if (!t) return 'UNKNOWN';
+    return this.now() < t.endAtMs ? (this.now() < t.createdAtMs + 500 ? 'PENDING' : 'RUNNING') : t.status;
+  }
+
+  async query(id: string): Promise<UpstreamTaskView> {
+    this.calls.push({ at: this.now(), kind: 'query' });
+    const status = this.statusOf(id);
+    return { taskId: id, status, ...(status === 'SUCCEEDED' && { videoUrl: `https://oss/${id}.mp4` }) };
+  }
+
+  async list(p: ListParams): Promise<UpstreamListPage> {
+    this.calls.push({ at: this.now(), kind: 'list' });
+    const all = [...this.tasks.entries()]
+      .filter(([id, t]) => (p.startMs === undefined || t.createdAtMs >= p.startMs) && (p.endMs === undefined || t.createdAtMs <= p.endMs) && (!p.status || this.statusOf(id) === p.status))
+      .sort((a, b) => b[1].createdAtMs - a[1].createdAtMs);
+    const rows = all.slice((p.pageNo - 1) * p.pageSize, p.pageNo * p.pageSize);
+    return {
+      entries: rows.map(([id, t]) => ({ taskId: id, status: this.statusOf(id), createdAtMs: t.createdAtMs })),
+      total: all.length,
+      pageNo: p.pageNo,
+      pageSize: p.pageSize,
+      totalPages: Math.max(1, Math.ceil(all.length / p.pageSize)),
+    };
+  }
+}
+
+/** Drives the poller's step function on a fake clock, 5 ms at a time. */
+async function run(poller: AccountPoller, clock: { t: number }, untilMs: number, onTick: () => void = () => undefined): Promise<void> {
+  while (clock.t < untilMs) {
+    onTick();
+    while ((await poller.step()) !== null) {
+      /* spend every token that is due */
+    }
+    clock.t += 5;
+  }
+}
+
+describe('AccountPoller', () => {
+  it('tracks 1,000 in-flight tasks within 20 queries/s and notices each finished one within seconds', async () => {
+    const clock = { t: 0 };
+    const upstream = new FakeUpstream(() => clock.t);
+    const poller = new AccountPoller({ client: upstream, budgetPerSecond: 20, clock: { nowMs: () => clock.t }, clockSkewMs: 1000 });
+    // 1,000 tasks created over the first 30 s, each taking 60..120 s: they end between 60 s and 150 s.
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 1000; i++) {
+      const createdAtMs = i * 30;
+      upstream.tasks.set(`t${i}`, { createdAtMs, endAtMs: createdAtMs + 60_000 + random() * 60_000, status: i % 50 === 0 ? 'FAILED' : 'SUCCEEDED' });
+    }
+    const noticed = new Map<string, number>();
+    await run(poller, clock, 160_000, () => {
+      for (const [id, t] of upstream.tasks) if (t.createdAtMs <= clock.t && !noticed.has(id)) poller.track(id, t.createdAtMs);
+      for (const id of upstream.tasks.keys()) {
+        const n = poller.news(id);
+        if (n && (n.status === 'SUCCEEDED' || n.status === 'FAILED') && !noticed.has(id)) {
+          noticed.set(id, clock.t);
+          if (n.status === 'SUCCEEDED') expect(n.view?.videoUrl).toBe(`https://oss/${id}.mp4`);
+          poller.untrack(id);
+        }
+      }
+    });
+    expect([...upstream.tasks.keys()].filter((id) => !noticed.has(id))).toEqual([]);
+    expect(maxInWindow(upstream.calls.map((c) => c.at))).toBeLessThanOrEqual(20);
+    const delays = [...noticed].map(([id, at]) => at - upstream.tasks.get(id)!.endAtMs).sort((a, b) => a - b);
+    expect(delays[0]).toBeGreaterThanOrEqual(0);
+    console.log('delays p50/p95/max', delays[500], delays[950], delays[999], 'calls', upstream.calls.length, 'lists', upstream.calls.filter((c) => c.kind === 'list').length);
+    expect(delays[Math.floor(delays.length * 0.95)]).toBeLessThan(5000);
+  });
+
+  it('with few tasks, queries each about once a second and never lists', async () => {
+    const clock = { t: 0 };
+    const upstream = new FakeUpstream(() => clock.t);
+    const poller = new AccountPoller({ client: upstream, budgetPerSecond: 20, clock: { nowMs: () => clock.t } });
+    upstream.tasks.set('a', { createdAtMs: 0, endAtMs: 3000, status: 'SUCCEEDED' });
+    poller.track('a', 0);
+    await run(poller, clock, 3000);
+    expect(poller.news('a')?.status).toBe('RUNNING');
+    await run(poller, clock, 4100);
+    expect(poller.news('a')?.status).toBe('SUCCEEDED');
+    expect(upstream.calls.every((c) => c.kind === 'query')).toBe(true);
+    expect(upstream.calls.length).toBeLessThanOrEqual(5);
+  });
+
+  it('serves explicit requests first, under the same budget', async () => {
+    const clock = { t: 0 };
+    const upstream = new FakeUpstream(() => clock.t);
+    const poller = new AccountPoller({ client: upstream, budgetPerSecond: 2, clock: { nowMs: () => clock.t } });
+    const results: number[] = [];
+    for (let i = 0; i < 4; i++) void poller.request(async () => results.push(clock.t));
+    await run(poller, clock, 3500);
+    expect(results).toHaveLength(4);
+    expect(maxInWindow(results)).toBeLessThanOrEqual(2);
+  });
+
+  it('finds an expired task (UNKNOWN, never listed) through single queries', async () => {
+    const clock = { t: 0 };
+    const upstream = new FakeUpstream(() => clock.t);
+    const poller = new AccountPoller({ client: upstream, budgetPerSecond: 20, clock: { nowMs: () => clock.t }, idleRecheckMs: 5000 });
+    for (let i = 0; i < 20; i++) {
+      upstream.tasks.set(`t${i}`, { createdAtMs: 0, endAtMs: 1e9, status: 'SUCCEEDED' });
+      poller.track(`t${i}`, 0);
+    }
+    poller.track('gone', 0);
+    await run(poller, clock, 8000);
+    expect(poller.news('gone')?.status).toBe('UNKNOWN');
+  });
+});

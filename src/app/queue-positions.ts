@@ -1,0 +1,42 @@
+import { queuePositionOf, toPendingSnapshot, type PendingSnapshot } from '../domain/queue-position.js';
+import type { Task } from '../domain/task.js';
+import type { AppDeps } from './deps.js';
+
+/**
+ * Queue positions from a snapshot of the pending queue taken at most once per maxAgeMs (one query
+ * shared by every status request), so polling clients do not each scan the queue. A long queue is
+ * snapshotted less often: at most about a tenth of the time goes to taking snapshots.
+ */
+export class QueuePositions {
+  private snapshot: PendingSnapshot | null = null;
+  private takenAtMs = 0;
+  private loading: Promise<PendingSnapshot> | null = null;
+  private lastLoadMs = 0;
+
+  constructor(
+    private readonly deps: Pick<AppDeps, 'tasks' | 'clock'>,
+    private readonly maxAgeMs = 1000,
+  ) {}
+
+  async positionOf(task: Task): Promise<number> {
+    return queuePositionOf(await this.current(), task.keyId, task.id);
+  }
+
+  private async current(): Promise<PendingSnapshot> {
+    const nowMs = this.deps.clock.nowMs();
+    if (this.snapshot && nowMs - this.takenAtMs < Math.max(this.maxAgeMs, 10 * this.lastLoadMs)) return this.snapshot;
+    const startedMs = performance.now();
+    this.loading ??= this.deps.tasks
+      .listPending()
+      .then((rows) => {
+        this.snapshot = toPendingSnapshot(rows);
+        this.takenAtMs = nowMs;
+        this.lastLoadMs = performance.now() - startedMs;
+        return this.snapshot;
+      })
+      .finally(() => {
+        this.loading = null;
+      });
+    return this.loading;
+  }
+}

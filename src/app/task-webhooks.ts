@@ -1,0 +1,45 @@
+import { AppError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { WebhookDelivery } from '../domain/ports.js';
+import { isTerminal, type Task } from '../domain/task.js';
+import type { AppDeps } from './deps.js';
+import { findOwnTask } from './get-task.js';
+
+/** The webhook deliveries of one of the key's own tasks, oldest first. */
+export async function listTaskWebhooks(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<{ task: Task; deliveries: WebhookDelivery[] }> {
+  const task = await findOwnTask(deps, input.keyId, input.taskId);
+  return { task, deliveries: await deps.webhooks.listDeliveries(task.id) };
+}
+
+/**
+ * Queues a new delivery of the task's terminal event to its callback URL, due now. It is a new
+ * delivery (its own webhook-id and attempts); the body is rendered from the task when it is sent.
+ */
+export async function redeliverWebhook(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<WebhookDelivery> {
+  const task = await findOwnTask(deps, input.keyId, input.taskId);
+  if (!isTerminal(task.status)) {
+    throw new AppError('conflict', `The task is ${task.status}; its webhook is sent when it ends`, { reason: 'task_not_finished' });
+  }
+  if (task.callbackUrl === null) {
+    throw new AppError('conflict', 'The task has no callback URL (neither callback_url nor a default webhook_url on its key)', {
+      reason: 'no_callback_url',
+    });
+  }
+  const nowMs = deps.clock.nowMs();
+  const delivery: WebhookDelivery = {
+    id: newId('whd', nowMs),
+    taskId: task.id,
+    keyId: task.keyId,
+    url: task.callbackUrl,
+    eventType: `task.${task.status}`,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAtMs: nowMs,
+    lastStatusCode: null,
+    lastError: null,
+    createdAtMs: nowMs,
+    deliveredAtMs: null,
+  };
+  await deps.webhooks.enqueueDelivery(delivery);
+  return delivery;
+}

@@ -1,0 +1,134 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { AppError, invalidField } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
+import { acceptedFormatsText, declaredTypeMatches, sniffHeadBytes, sniffMedia, type SniffedMedia } from '../domain/media-sniff.js';
+import type { StoredFile } from '../domain/ports.js';
+import type { AppDeps } from './deps.js';
+
+export interface UploadInput {
+  keyId: string;
+  /** The bytes, in order; read once, never buffered whole. */
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  /** The client's Content-Type for the bytes (checked against the sniffed format). */
+  declaredType: string | undefined;
+  /** What this entry point accepts. */
+  kinds: readonly MediaKind[];
+  /** The request field errors name ('file', or e.g. 'image_urls[0]' for a data: URI). */
+  param: string;
+}
+
+/** The largest upload any of these kinds allows (a cheap early refusal by Content-Length). */
+export function maxUploadBytes(kinds: readonly MediaKind[]): number {
+  return Math.max(...kinds.map((k) => mediaLimits[k].maxBytes));
+}
+
+export function tooLarge(param: string, kind: MediaKind | null, maxBytes: number): AppError {
+  const what = kind ? `${kind} files` : 'uploads';
+  return new AppError('payload_too_large', `${param}: ${what} may be at most ${maxBytes} bytes`, { param, reason: 'media_too_large' });
+}
+
+function checkFormat(input: UploadInput, sniffed: SniffedMedia | null): SniffedMedia {
+  const accepted = input.kinds.map((k) => acceptedFormatsText[k]).join(', ');
+  if (!sniffed || !input.kinds.includes(sniffed.kind)) {
+    const found = sniffed ? `a ${sniffed.kind} (${sniffed.contentType})` : 'not a recognised media file';
+    throw invalidField(input.param, 'unsupported_format', `${input.param}: expected ${accepted}; the content is ${found}`);
+  }
+  if (!declaredTypeMatches(input.declaredType, sniffed)) {
+    throw invalidField(input.param, 'unsupported_format', `${input.param}: declared as '${input.declaredType}' but the content is ${sniffed.contentType}`);
+  }
+  return sniffed;
+}
+
+async function write(ws: WriteStream, chunk: Uint8Array): Promise<void> {
+  // once() rejects when the stream emits 'error' while we wait.
+  if (!ws.write(chunk)) await once(ws, 'drain');
+}
+
+interface Sink {
+  ws: WriteStream;
+  sniffed: SniffedMedia;
+  maxBytes: number;
+}
+
+/**
+ * Streams an upload to blob storage (uploads/{file_id}): sniffs the first bytes (the claimed type
+ * must agree), enforces the size limit of the sniffed kind while writing, then records the file as
+ * the key's until the upload retention ends. On any refusal the partial file is removed; the caller
+ * owns the rest of the source (it may still hold unread bytes).
+ */
+export async function uploadFile(deps: AppDeps, input: UploadInput): Promise<StoredFile> {
+  const nowMs = deps.clock.nowMs();
+  const id = newId('file', nowMs);
+  const blobKey = `uploads/${id}`;
+  let head: Uint8Array[] = [];
+  let headBytes = 0;
+  let bytes = 0;
+  let open: Sink | null = null;
+
+  // The first bytes decide the format (and so the size limit) before anything touches the disk.
+  const begin = async (chunks: Uint8Array[]): Promise<Sink> => {
+    const sniffed = checkFormat(input, sniffMedia(Buffer.concat(chunks)));
+    const ws = createWriteStream(await deps.blobs.pathFor(blobKey), { flags: 'wx' });
+    open = { ws, sniffed, maxBytes: mediaLimits[sniffed.kind].maxBytes };
+    for (const c of chunks) await write(ws, c);
+    return open;
+  };
+
+  try {
+    let sink: Sink | null = null;
+    for await (const chunk of input.source) {
+      bytes += chunk.length;
+      const maxBytes = sink ? sink.maxBytes : maxUploadBytes(input.kinds);
+      if (bytes > maxBytes) throw tooLarge(input.param, sink?.sniffed.kind ?? null, maxBytes);
+      if (sink) {
+        await write(sink.ws, chunk);
+        continue;
+      }
+      head.push(chunk);
+      headBytes += chunk.length;
+      if (headBytes >= sniffHeadBytes) {
+        sink = await begin(head);
+        if (bytes > sink.maxBytes) throw tooLarge(input.param, sink.sniffed.kind, sink.maxBytes);
+        head = [];
+      }
+    }
+    if (bytes === 0) throw invalidField(input.param, 'empty_file', `${input.param}: the file is empty`);
+    sink ??= await begin(head);
+    sink.ws.end();
+    await once(sink.ws, 'finish');
+    const file: StoredFile = {
+      id,
+      keyId: input.keyId,
+      blobKey,
+      contentType: sink.sniffed.contentType,
+      kind: sink.sniffed.kind,
+      bytes,
+      createdAtMs: nowMs,
+      expiresAtMs: nowMs + deps.retention.uploadsMs,
+    };
+    await deps.files.insertFile(file);
+    return file;
+  } catch (e) {
+    const partial = open as Sink | null;
+    if (partial) {
+      if (!partial.ws.closed) {
+        const closed = once(partial.ws, 'close').catch(() => undefined);
+        partial.ws.destroy();
+        await closed;
+      }
+      await deps.blobs.remove(blobKey).catch(() => undefined);
+    }
+    throw e;
+  }
+}
+
+/** A file of this key that is still kept; another key's, unknown and expired ids answer alike. */
+export async function findOwnFile(deps: AppDeps, keyId: string, fileId: string): Promise<StoredFile> {
+  const file = await deps.files.getFile(fileId);
+  if (!file || file.keyId !== keyId || file.expiresAtMs <= deps.clock.nowMs()) {
+    throw new AppError('not_found', `No file with id '${fileId}'`, { param: 'file_id', reason: 'file_not_found' });
+  }
+  return file;
+}

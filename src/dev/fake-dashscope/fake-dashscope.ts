@@ -1,0 +1,328 @@
+/**
+ * A simulator of Alibaba Cloud Model Studio (DashScope) wan video synthesis, for offline tests and development.
+ * Built from the public documentation, not from our client:
+ * - https://www.alibabacloud.com/help/en/model-studio/text-to-video-api-reference (wan2.7-t2v: resolution, ratio,
+ *   duration 2-15, task_id valid 24 h) and https://help.aliyun.com/zh/model-studio/text-to-video-api-reference
+ * - https://www.alibabacloud.com/help/en/model-studio/image-to-video-general-api-reference (wan2.7-i2v input.media)
+ *   and https://www.alibabacloud.com/help/en/model-studio/wan-image-to-video-guide (media combinations; 2 s clip
+ *   continued by 10 s gives a 12 s output)
+ * - https://www.alibabacloud.com/help/en/model-studio/manage-asynchronous-tasks (query / batch list / cancel;
+ *   20 QPS per Alibaba Cloud account shared by its keys; other accounts' tasks are not visible; 24 h retention)
+ * - https://www.alibabacloud.com/help/en/model-studio/error-code (InvalidParameter, DataInspectionFailed,
+ *   Arrearage, InvalidApiKey, UnsupportedOperation, Throttling*, InternalError, BadRequest.Empty*)
+ * - Recorded real answers in the cnblogs/dashscope-sdk tests (test/Cnblogs.DashScope.Tests.Shared/RawHttpData:
+ *   list-task, get-task-unknown, cancel-completed-task, auth-error) and the list parameters of
+ *   dashscope/dashscope-sdk-python (dashscope/client/base_api.py: start_time, end_time, model_name, api_key_id,
+ *   region, status, page_no=1, page_size=10; times like 20230420000000).
+ * Where the docs are silent, this file assumes (plausible, not verified against the live service):
+ * - No X-DashScope-Async: 403 AccessDenied "current user api does not support synchronous calls" (message from the
+ *   docs; status and code from reports of the mirror case "does not support asynchronous calls").
+ * - Auth order: bad or missing key (401) before the async header (403) before arrears (400 Arrearage; create only,
+ *   queries still work) before body validation before moderation (prompt or negative_prompt containing
+ *   FORBIDDEN_CONTENT: 400 DataInspectionFailed). Create faults are drawn only for otherwise-valid creates.
+ * - wan2.7 rejects parameters.size, wan2.7-i2v rejects parameters.ratio and input.audio_url, wan2.6-t2v (older
+ *   protocol) takes parameters.size from the documented list and rejects resolution/ratio; duration is an integer
+ *   2-15 for all three (wan2.6 sources disagree: some say 5/10/15). Resolution must be upper case ("720P").
+ * - The fake never downloads media: a first_clip lasts 2 s unless its URL carries `fake_duration=N`. For
+ *   first_clip, parameters.duration is the generated part: output and usage.duration = clip + duration.
+ * - usage always has input_video_duration (0 without a clip) and fps 24; i2v usage has no ratio.
+ * - actual_prompt is the prompt with a fixed suffix unless prompt_extend is false.
+ * - video_url is signed when the task ends and expires resultUrlTtlMs after end_time (403 XML AccessDenied
+ *   "Request has expired."); a bad signature is 403 SignatureDoesNotMatch.
+ * - A task older than taskExpiryMs, another account's task and an unknown id all query as UNKNOWN, are left out of
+ *   the batch list, and cannot be canceled (400 UnsupportedOperation, like a task not PENDING).
+ * - The batch list answers {request_id, data, total, total_page, page_no, page_size} like the recorded answer,
+ *   newest first; page_size at most 100; start_time/end_time accept YYYYMMDDhhmmss (UTC+8) or epoch ms and filter
+ *   on gmt_create; no bound means every retained task.
+ * - The query budget counts task queries and list calls (not creates, cancels or downloads) on real time, whatever
+ *   `nowMs` says; a throttled request does not use budget. stats.throttled counts every 429 (query limit and the
+ *   create throttle fault). An unknown path answers 400 InvalidURL.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ossError, readBody, renderColourMp4, seededRandom, sendError, sendJson, SlidingWindows, UrlSigner } from './support.js';
+import {
+  endAtMs, endedAtMs, type FakeTask, INTERNAL_ERROR_MESSAGE, isExpired, listPage, outputSeconds, parseListQuery, queryBody,
+  statusAt, type Timing,
+} from './task-view.js';
+import { validateCreateBody } from './validate-create.js';
+
+export interface FakeDashscopeFaults {
+  /** Probabilities 0..1, drawn from a seeded PRNG (faults.seed) so runs are reproducible. */
+  createError500: number;            // reply 500 InternalError, task NOT created
+  createCutBeforeAccept: number;     // destroy the socket before creating the task
+  createCutAfterAccept: number;      // create the task, then destroy the socket without a reply
+  createHangAfterAccept: number;     // create the task, never reply (client must time out)
+  createThrottle429: number;         // reply 429 Throttling, task NOT created
+  queryError500: number;             // query/list reply 500
+  queryCut: number;                  // query/list socket destroyed
+  taskFailure: number;               // task ends FAILED with code InternalError
+  seed: number;
+}
+export interface FakeDashscopeOptions {
+  host?: string;                     // default 127.0.0.1
+  port?: number;                     // default 0 (any free port)
+  /** Accepted API keys; rate limits are per cloud account, shared by all of its keys. */
+  keys: { key: string; account: string; arrears?: boolean }[];
+  queryLimitPerSecond?: number;      // default 20, per account, counting task queries AND list calls; over it: 429 Throttling
+  pendingMs?: number;                // time in PENDING (default 1000)
+  runningMs?: number;                // time in RUNNING (default 3000)
+  resultUrlTtlMs?: number;           // signed video_url lifetime (default 24 h); expired URL -> 403
+  taskExpiryMs?: number;             // after this a task queries as UNKNOWN (default 24 h)
+  faults?: Partial<FakeDashscopeFaults>;
+  /** Renders the result MP4 for a task; default: a real small MP4 made with the bundled ffmpeg. */
+  render?: (task: { model: string; input: unknown; parameters: unknown }, outPath: string) => Promise<void>;
+  /** Injected clock for status progression (default Date.now). */
+  nowMs?: () => number;
+}
+export interface FakeDashscope {
+  url: string;                       // base URL, e.g. http://127.0.0.1:41234
+  close(): Promise<void>;
+  setFaults(f: Partial<FakeDashscopeFaults>): void;
+  stats(): { createCalls: number; tasksCreated: number; queries: number; listCalls: number; throttled: number; cancels: number; downloads: number; maxQueriesInOneSecond: Record<string, number> };
+  /** Every upstream task, for assertions (no duplicate creates, etc.). */
+  tasks(): { taskId: string; account: string; model: string; status: string; prompt: string | undefined; createdAtMs: number; endedAtMs: number | null }[];
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const CREATE_PATH = '/api/v1/services/aigc/video-generation/video-synthesis';
+export const NO_FAULTS: FakeDashscopeFaults = {
+  createError500: 0, createCutBeforeAccept: 0, createCutAfterAccept: 0, createHangAfterAccept: 0, createThrottle429: 0,
+  queryError500: 0, queryCut: 0, taskFailure: 0, seed: 1,
+};
+
+interface Caller { account: string; arrears: boolean; apiKeyId: string }
+
+export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<FakeDashscope> {
+  const now = opts.nowMs ?? Date.now;
+  const timing: Timing = { pendingMs: opts.pendingMs ?? 1000, runningMs: opts.runningMs ?? 3000, taskExpiryMs: opts.taskExpiryMs ?? DAY_MS };
+  const urlTtlMs = opts.resultUrlTtlMs ?? DAY_MS;
+  const queryLimit = opts.queryLimitPerSecond ?? 20;
+  let faults: FakeDashscopeFaults = { ...NO_FAULTS, ...opts.faults };
+  let random = seededRandom(faults.seed);
+  /** Draws every die of a request kind, always in the same order, so a seed replays the same faults. */
+  const roll = <K extends keyof FakeDashscopeFaults>(kinds: K[]): Record<K, boolean> =>
+    Object.fromEntries(kinds.map((k) => [k, random() < faults[k]])) as Record<K, boolean>;
+  const callers = new Map<string, Caller>(
+    opts.keys.map((k, i) => [k.key, { account: k.account, arrears: k.arrears === true, apiKeyId: String(10001 + i) }]),
+  );
+  const store = new Map<string, FakeTask>();
+  const renders = new Map<string, Promise<string>>();
+  const windows = new SlidingWindows();
+  const signer = new UrlSigner(randomBytes(16).toString('hex'));
+  const dir = await mkdtemp(path.join(tmpdir(), 'fake-dashscope-'));
+  const counters = { createCalls: 0, tasksCreated: 0, queries: 0, listCalls: 0, throttled: 0, cancels: 0, downloads: 0 };
+  let base = '';
+
+  const authenticate = (req: IncomingMessage, res: ServerResponse): Caller | undefined => {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!m) return void sendError(res, 401, 'InvalidApiKey', 'No API-key provided.');
+    const caller = callers.get(m[1]!);
+    if (!caller) return void sendError(res, 401, 'InvalidApiKey', 'Invalid API-key provided.');
+    return caller;
+  };
+
+  /** Per-account query budget and the query faults; false when the request was already answered. */
+  const admitQuery = (req: IncomingMessage, res: ServerResponse, caller: Caller): boolean => {
+    if (!windows.tryAdmit(caller.account, queryLimit, Date.now())) {
+      counters.throttled++;
+      sendError(res, 429, 'Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.');
+      return false;
+    }
+    const f = roll(['queryError500', 'queryCut']);
+    if (f.queryCut) {
+      req.socket.destroy();
+      return false;
+    }
+    if (f.queryError500) {
+      sendError(res, 500, 'InternalError', INTERNAL_ERROR_MESSAGE);
+      return false;
+    }
+    return true;
+  };
+
+  const ownLiveTask = (caller: Caller, taskId: string): FakeTask | undefined => {
+    const task = store.get(taskId);
+    return task && task.account === caller.account && !isExpired(task, now(), timing) ? task : undefined;
+  };
+
+  const renderOnce = (task: FakeTask): Promise<string> => {
+    let p = renders.get(task.taskId);
+    if (!p) {
+      const out = path.join(dir, `${task.taskId}.mp4`);
+      const a = task.accepted;
+      const job = opts.render
+        ? opts.render({ model: a.model, input: a.input, parameters: a.parameters }, out)
+        : renderColourMp4(outputSeconds(task), task.taskId, out);
+      p = job.then(() => out);
+      p.catch(() => renders.delete(task.taskId));
+      renders.set(task.taskId, p);
+    }
+    return p;
+  };
+
+  /** Signs the result URL the first time the task is seen SUCCEEDED, and starts rendering it. */
+  const settle = (task: FakeTask): void => {
+    if (task.videoUrl !== null || statusAt(task, now(), timing) !== 'SUCCEEDED') return;
+    task.urlExpiresAtMs = endAtMs(task, timing) + urlTtlMs;
+    task.videoUrl = signer.url(base, task.taskId, task.urlExpiresAtMs);
+    renderOnce(task).catch(() => undefined);
+  };
+
+  const create = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    counters.createCalls++;
+    const raw = await readBody(req);
+    const caller = authenticate(req, res);
+    if (!caller) return;
+    if ((req.headers['x-dashscope-async'] ?? '').toString().toLowerCase() !== 'enable') {
+      return sendError(res, 403, 'AccessDenied', 'current user api does not support synchronous calls');
+    }
+    if (caller.arrears) return sendError(res, 400, 'Arrearage', 'Access denied, please make sure your account is in good standing.');
+    if (raw === null) return sendError(res, 400, 'InvalidParameter', 'The request body is too large.');
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return sendError(res, 400, 'InvalidParameter', 'The request body is not valid JSON.');
+    }
+    const accepted = validateCreateBody(body);
+    if (!accepted.ok) return sendError(res, accepted.status, accepted.code, accepted.message);
+    const texts = [accepted.prompt, accepted.input.negative_prompt].filter((t): t is string => typeof t === 'string');
+    if (texts.some((t) => t.includes('FORBIDDEN_CONTENT'))) {
+      return sendError(res, 400, 'DataInspectionFailed', 'Input data may contain inappropriate content.');
+    }
+    const f = roll(['createCutBeforeAccept', 'createError500', 'createThrottle429', 'createCutAfterAccept', 'createHangAfterAccept', 'taskFailure']);
+    if (f.createCutBeforeAccept) return void req.socket.destroy();
+    if (f.createError500) return sendError(res, 500, 'InternalError', INTERNAL_ERROR_MESSAGE);
+    if (f.createThrottle429) {
+      counters.throttled++;
+      return sendError(res, 429, 'Throttling', 'Requests throttling triggered.');
+    }
+    const requestId = randomUUID();
+    const task: FakeTask = {
+      taskId: randomUUID(), account: caller.account, apiKeyId: caller.apiKeyId, createRequestId: requestId, accepted,
+      createdAtMs: now(), willFail: f.taskFailure, canceledAtMs: null, videoUrl: null, urlExpiresAtMs: null,
+    };
+    store.set(task.taskId, task);
+    counters.tasksCreated++;
+    if (f.createCutAfterAccept) return void req.socket.destroy();
+    if (f.createHangAfterAccept) return; // never answered; close() drops the connection
+    sendJson(res, 200, { output: { task_id: task.taskId, task_status: 'PENDING' }, request_id: requestId });
+  };
+
+  const query = (req: IncomingMessage, res: ServerResponse, taskId: string): void => {
+    counters.queries++;
+    const caller = authenticate(req, res);
+    if (!caller || !admitQuery(req, res, caller)) return;
+    const task = ownLiveTask(caller, taskId);
+    if (!task) return sendJson(res, 200, { request_id: randomUUID(), output: { task_id: taskId, task_status: 'UNKNOWN' } });
+    settle(task);
+    sendJson(res, 200, queryBody(task, now(), timing, randomUUID()));
+  };
+
+  const list = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    counters.listCalls++;
+    const caller = authenticate(req, res);
+    if (!caller || !admitQuery(req, res, caller)) return;
+    const q = parseListQuery(url.searchParams);
+    if (typeof q === 'string') return sendError(res, 400, 'InvalidParameter', q);
+    const own = [...store.values()].filter((t) => t.account === caller.account);
+    sendJson(res, 200, { request_id: randomUUID(), ...listPage(own, q, now(), timing) });
+  };
+
+  const cancel = (req: IncomingMessage, res: ServerResponse, taskId: string): void => {
+    counters.cancels++;
+    const caller = authenticate(req, res);
+    if (!caller) return;
+    const task = ownLiveTask(caller, taskId);
+    if (!task || statusAt(task, now(), timing) !== 'PENDING') {
+      return sendError(res, 400, 'UnsupportedOperation', 'Failed to cancel the task, please confirm if the task is in PENDING status.');
+    }
+    task.canceledAtMs = now();
+    sendJson(res, 200, { request_id: randomUUID() });
+  };
+
+  const download = async (req: IncomingMessage, res: ServerResponse, taskId: string, url: URL): Promise<void> => {
+    const requestId = randomUUID().replace(/-/g, '').toUpperCase().slice(0, 24);
+    const xml = (status: number, code: string, message: string) => {
+      res.writeHead(status, { 'content-type': 'application/xml', 'x-oss-request-id': requestId });
+      res.end(ossError(code, message, requestId));
+    };
+    if (!signer.verify(taskId, url.searchParams.get('Expires'), url.searchParams.get('Signature'))) {
+      return xml(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    }
+    const task = store.get(taskId);
+    if (!task || task.urlExpiresAtMs === null) return xml(404, 'NoSuchKey', 'The specified key does not exist.');
+    if (now() >= task.urlExpiresAtMs) return xml(403, 'AccessDenied', 'Request has expired.');
+    let file: string;
+    try {
+      file = await renderOnce(task);
+    } catch {
+      return xml(500, 'InternalError', 'We encountered an internal error. Please try again.');
+    }
+    const { size } = await stat(file);
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': size, 'x-oss-request-id': requestId });
+    if (req.method === 'HEAD') return void res.end();
+    counters.downloads++;
+    createReadStream(file).pipe(res);
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    const p = url.pathname.replace(/\/+$/, '');
+    const method = req.method ?? 'GET';
+    let m: RegExpExecArray | null;
+    if (method === 'POST' && p === CREATE_PATH) return create(req, res);
+    if (method === 'GET' && p === '/api/v1/tasks') return list(req, res, url);
+    if (method === 'GET' && (m = /^\/api\/v1\/tasks\/([^/]+)$/.exec(p))) return query(req, res, decodeURIComponent(m[1]!));
+    if (method === 'POST' && (m = /^\/api\/v1\/tasks\/([^/]+)\/cancel$/.exec(p))) return cancel(req, res, decodeURIComponent(m[1]!));
+    if ((method === 'GET' || method === 'HEAD') && (m = /^\/oss\/([^/]+)\.mp4$/.exec(p))) return download(req, res, m[1]!, url);
+    sendError(res, 400, 'InvalidURL', 'Invalid URL provided in your request.');
+  };
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, 'InternalError', `${INTERNAL_ERROR_MESSAGE} (${String(err)})`);
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  base = `http://${host}:${address.port}`;
+
+  return {
+    url: base,
+    async close() {
+      await Promise.all([
+        new Promise<void>((resolve) => server.close(() => resolve())),
+        Promise.resolve().then(() => server.closeAllConnections()),
+      ]);
+      await Promise.allSettled([...renders.values()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+    setFaults(f) {
+      faults = { ...faults, ...f };
+      if (f.seed !== undefined) random = seededRandom(f.seed);
+    },
+    stats: () => ({ ...counters, maxQueriesInOneSecond: { ...windows.maxInOneSecond } }),
+    tasks: () =>
+      [...store.values()].map((t) => ({
+        taskId: t.taskId,
+        account: t.account,
+        model: t.accepted.model,
+        status: isExpired(t, now(), timing) ? 'UNKNOWN' : statusAt(t, now(), timing),
+        prompt: t.accepted.prompt,
+        createdAtMs: t.createdAtMs,
+        endedAtMs: endedAtMs(t, now(), timing),
+      })),
+  };
+}

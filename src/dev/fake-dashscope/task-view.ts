@@ -1,0 +1,210 @@
+/**
+ * The fake's task records and how the DashScope task APIs show them: status by time, the single-task
+ * query body, the batch-list item and the batch-list filters. Pure: no I/O.
+ */
+import type { AcceptedCreate } from './validate-create.js';
+
+export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
+
+export interface FakeTask {
+  taskId: string;
+  account: string;
+  apiKeyId: string;
+  createRequestId: string;
+  accepted: AcceptedCreate;
+  createdAtMs: number;
+  /** Decided at create (seeded PRNG): the task ends FAILED/InternalError instead of SUCCEEDED. */
+  willFail: boolean;
+  canceledAtMs: number | null;
+  /** Set the first time the task is seen SUCCEEDED. */
+  videoUrl: string | null;
+  urlExpiresAtMs: number | null;
+}
+
+export interface Timing {
+  pendingMs: number;
+  runningMs: number;
+  taskExpiryMs: number;
+}
+
+export const INTERNAL_ERROR_MESSAGE = 'An internal error has occured, please try again later or contact service support.';
+const UTC8_MS = 8 * 3600 * 1000;
+/** Output frame rate reported in usage.fps and used by the default render (an assumption: the docs do not say). */
+export const OUTPUT_FPS = 24;
+
+/** "YYYY-MM-DD HH:mm:ss.SSS" in UTC+8 without an offset, as the task API prints times. */
+export function formatUtc8(ms: number): string {
+  const d = new Date(ms + UTC8_MS);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)}`;
+}
+
+/** Parses a batch-list time bound: "YYYYMMDDhhmmss" (UTC+8, as in the SDK docs) or epoch milliseconds. */
+export function parseListTime(value: string): number | undefined {
+  if (/^\d{14}$/.test(value)) {
+    const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) => Number(value.slice(i, i + (k === 0 ? 4 : 2))));
+    const ms = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - UTC8_MS;
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  if (/^\d{13}$/.test(value)) return Number(value);
+  return undefined;
+}
+
+export function isExpired(task: FakeTask, nowMs: number, t: Timing): boolean {
+  return nowMs - task.createdAtMs >= t.taskExpiryMs;
+}
+
+export function scheduledAtMs(task: FakeTask, t: Timing): number {
+  return task.createdAtMs + t.pendingMs;
+}
+
+export function endAtMs(task: FakeTask, t: Timing): number {
+  return task.canceledAtMs ?? task.createdAtMs + t.pendingMs + t.runningMs;
+}
+
+export function statusAt(task: FakeTask, nowMs: number, t: Timing): TaskStatus {
+  if (task.canceledAtMs !== null) return 'CANCELED';
+  if (nowMs < scheduledAtMs(task, t)) return 'PENDING';
+  if (nowMs < endAtMs(task, t)) return 'RUNNING';
+  return task.willFail ? 'FAILED' : 'SUCCEEDED';
+}
+
+export function endedAtMs(task: FakeTask, nowMs: number, t: Timing): number | null {
+  const s = statusAt(task, nowMs, t);
+  return s === 'PENDING' || s === 'RUNNING' ? null : endAtMs(task, t);
+}
+
+/** Seconds of the output video: a continuation is the input clip plus the generated part. */
+export function outputSeconds(task: FakeTask): number {
+  return task.accepted.inputVideoSeconds + task.accepted.durationSeconds;
+}
+
+function usageOf(task: FakeTask): Record<string, unknown> {
+  const a = task.accepted;
+  const usage: Record<string, unknown> = {
+    duration: outputSeconds(task),
+    input_video_duration: a.inputVideoSeconds,
+    output_video_duration: outputSeconds(task),
+    SR: a.sr,
+  };
+  if (a.ratio !== undefined) usage.ratio = a.ratio;
+  usage.fps = OUTPUT_FPS;
+  usage.video_count = 1;
+  return usage;
+}
+
+function actualPrompt(task: FakeTask): string | undefined {
+  const prompt = task.accepted.prompt;
+  if (prompt === undefined || task.accepted.parameters.prompt_extend === false) return undefined;
+  return `${prompt} Cinematic lighting, smooth camera motion, rich detail.`;
+}
+
+/** Body of GET /api/v1/tasks/{task_id} for a live task (expired and unknown ones answer UNKNOWN elsewhere). */
+export function queryBody(task: FakeTask, nowMs: number, t: Timing, requestId: string): Record<string, unknown> {
+  const status = statusAt(task, nowMs, t);
+  const output: Record<string, unknown> = { task_id: task.taskId, task_status: status, submit_time: formatUtc8(task.createdAtMs) };
+  if (status !== 'PENDING' && !(status === 'CANCELED' && task.canceledAtMs! < scheduledAtMs(task, t))) {
+    output.scheduled_time = formatUtc8(scheduledAtMs(task, t));
+  }
+  if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELED') output.end_time = formatUtc8(endAtMs(task, t));
+  if (status === 'SUCCEEDED') {
+    output.video_url = task.videoUrl;
+    if (task.accepted.prompt !== undefined) output.orig_prompt = task.accepted.prompt;
+    const actual = actualPrompt(task);
+    if (actual !== undefined) output.actual_prompt = actual;
+    return { request_id: requestId, output, usage: usageOf(task) };
+  }
+  if (status === 'FAILED') {
+    output.code = 'InternalError';
+    output.message = INTERNAL_ERROR_MESSAGE;
+  }
+  return { request_id: requestId, output };
+}
+
+/** One row of GET /api/v1/tasks, shaped like the recorded real answer (times in epoch ms, `status`). */
+export function listItem(task: FakeTask, nowMs: number, t: Timing): Record<string, unknown> {
+  const status = statusAt(task, nowMs, t);
+  return {
+    api_key_id: task.apiKeyId,
+    caller_parent_id: task.account,
+    caller_uid: task.account,
+    end_time: endedAtMs(task, nowMs, t),
+    gmt_create: task.createdAtMs,
+    model_name: task.accepted.model,
+    region: 'cn-beijing',
+    request_id: task.createRequestId,
+    start_time: status === 'PENDING' || (status === 'CANCELED' && task.canceledAtMs! < scheduledAtMs(task, t)) ? null : scheduledAtMs(task, t),
+    status,
+    task_id: task.taskId,
+    user_api_unique_key: `apikey:v1:aigc:video-generation:video-synthesis:${task.accepted.model}`,
+  };
+}
+
+export interface ListQuery {
+  taskId?: string;
+  modelName?: string;
+  status?: string;
+  apiKeyId?: string;
+  startMs?: number;
+  endMs?: number;
+  pageNo: number;
+  pageSize: number;
+}
+
+const LIST_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED'];
+export const MAX_PAGE_SIZE = 100;
+
+/** Parses the batch-list query string; a string answer is the InvalidParameter message. */
+export function parseListQuery(q: URLSearchParams): ListQuery | string {
+  const int = (name: string, dflt: number, max: number): number | string => {
+    const raw = q.get(name);
+    if (raw === null || raw === '') return dflt;
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= 1 && n <= max ? n : `${name} must be an integer in [1, ${max}]`;
+  };
+  const pageNo = int('page_no', 1, Number.MAX_SAFE_INTEGER);
+  const pageSize = int('page_size', 10, MAX_PAGE_SIZE);
+  if (typeof pageNo === 'string') return pageNo;
+  if (typeof pageSize === 'string') return pageSize;
+  const out: ListQuery = { pageNo, pageSize };
+  for (const [name, key] of [['start_time', 'startMs'], ['end_time', 'endMs']] as const) {
+    const raw = q.get(name);
+    if (raw === null || raw === '') continue;
+    const ms = parseListTime(raw);
+    if (ms === undefined) return `${name} must be formatted YYYYMMDDhhmmss (UTC+8) or epoch milliseconds`;
+    out[key] = ms;
+  }
+  const status = q.get('status');
+  if (status) {
+    if (!LIST_STATUSES.includes(status)) return `status must be one of ${LIST_STATUSES.join(', ')}`;
+    out.status = status;
+  }
+  const taskId = q.get('task_id');
+  if (taskId) out.taskId = taskId;
+  const modelName = q.get('model_name');
+  if (modelName) out.modelName = modelName;
+  const apiKeyId = q.get('api_key_id');
+  if (apiKeyId) out.apiKeyId = apiKeyId;
+  return out;
+}
+
+/** Filters one account's live tasks, newest first, and cuts the requested page. */
+export function listPage(all: FakeTask[], query: ListQuery, nowMs: number, t: Timing): Record<string, unknown> {
+  const matching = all
+    .filter((task) => !isExpired(task, nowMs, t))
+    .filter((task) => query.taskId === undefined || task.taskId === query.taskId)
+    .filter((task) => query.modelName === undefined || task.accepted.model === query.modelName)
+    .filter((task) => query.apiKeyId === undefined || task.apiKeyId === query.apiKeyId)
+    .filter((task) => query.status === undefined || statusAt(task, nowMs, t) === query.status)
+    .filter((task) => query.startMs === undefined || task.createdAtMs >= query.startMs)
+    .filter((task) => query.endMs === undefined || task.createdAtMs <= query.endMs)
+    .sort((a, b) => b.createdAtMs - a.createdAtMs);
+  const from = (query.pageNo - 1) * query.pageSize;
+  return {
+    data: matching.slice(from, from + query.pageSize).map((task) => listItem(task, nowMs, t)),
+    total: matching.length,
+    total_page: Math.ceil(matching.length / query.pageSize),
+    page_no: query.pageNo,
+    page_size: query.pageSize,
+  };
+}

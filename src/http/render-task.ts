@@ -1,0 +1,8 @@
+import type { AppDeps } from '../app/deps.js';
+import type { TaskDetails } from '../app/get-task.js';
+import { presentTask } from './present-task.js';
+
+/** The task as GET /v1/tasks/{id} shows it in `data` (also the body of webhooks and event streams). */
+export function renderTask(deps: AppDeps, details: TaskDetails): object {
+  return presentTask(details, deps.prices, deps.engines.get(details.task.engine)?.description ?? details.task.engine, deps.clock.nowMs());
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app/deps.js';
+import { describeTask, findOwnTask } from '../../app/get-task.js';
+import { watchTask, type TaskWatch } from '../../app/watch-task.js';
+import { isTerminal, type Task } from '../../domain/task.js';
+import { requireKey } from '../auth.js';
+import { renderTask } from '../render-task.js';
+import { closingSignal } from '../shutdown-signal.js';
+
+/**
+ * GET /v1/tasks/{id}/events: a Server-Sent Events stream of the task. The current state is sent at
+ * once, then every change: `event: pending|processing` when the status changes, `event: progress`
+ * when only the progress moves, each with the task JSON of GET /v1/tasks/{id} as data. A `: ping`
+ * comment keeps idle connections open. The stream ends with `event: completed|failed|cancelled`.
+ */
+export function registerTaskEventRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const closing = closingSignal(app);
+
+  app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId/events', async (request, reply) => {
+    const key = await requireKey(deps, request, 'user');
+    // Errors (401, 404) are ordinary JSON answers; only a stream that starts is hijacked.
+    const task = await findOwnTask(deps, key.id, request.params.taskId);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // Proxies such as nginx must not buffer the stream.
+      'x-accel-buffering': 'no',
+      'x-request-id': request.id,
+    });
+
+    let ended = false;
+    let watch: TaskWatch | undefined;
+    let lastStatus: Task['status'] | undefined;
+    // Sends are chained: each renders from the store (queue position, signed URL) before writing.
+    let sending: Promise<void> = Promise.resolve();
+
+    const heartbeat = setInterval(() => {
+      if (!ended) res.write(': ping\n\n');
+    }, deps.notifications.sseHeartbeatMs);
+
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      clearInterval(heartbeat);
+      watch?.stop();
+      closing.removeEventListener('abort', end);
+      if (!res.writableEnded) res.end();
+    };
+
+    const send = (t: Task) => {
+      sending = sending
+        .then(async () => {
+          if (ended) return;
+          const name = t.status === lastStatus ? 'progress' : t.status;
+          lastStatus = t.status;
+          const data = renderTask(deps, await describeTask(deps, t));
+          if (ended) return;
+          res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+          if (isTerminal(t.status)) end();
+        })
+        .catch((err: unknown) => {
+          request.log.warn({ err: String(err), taskId: t.id }, 'event stream failed');
+          end();
+        });
+    };
+
+    res.on('close', end);
+    closing.addEventListener('abort', end, { once: true });
+    // Clients reconnect after 3 s if the connection drops (the stream restarts with the current state).
+    res.write('retry: 3000\n\n');
+    send(task);
+    if (!isTerminal(task.status)) watch = watchTask(deps, task, send);
+  });
+}

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppDeps } from '../../app/deps.js';
+import type { TaskDetails } from '../../app/get-task.js';
+import { listTasks } from '../../app/list-tasks.js';
+import { resultExpired, taskContent } from '../../app/task-content.js';
+import { invalidField } from '../../domain/errors.js';
+import type { TaskStatus } from '../../domain/task.js';
+import { requireKey } from '../auth.js';
+import { parseInput, unixSeconds } from '../query-schemas.js';
+import { renderTask } from '../render-task.js';
+import { sendBlob } from '../send-blob.js';
+
+const statuses: readonly TaskStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
+
+const listQuerySchema = z.strictObject({
+  /** One status or a comma list; a repeated parameter works too. */
+  status: z.union([z.string().max(200), z.array(z.string().max(200)).max(10)]).optional(),
+  from: unixSeconds.optional(),
+  to: unixSeconds.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  after: z
+    .string()
+    .regex(/^task_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a task id')
+    .optional(),
+});
+
+const listKeys = Object.keys(listQuerySchema.shape);
+
+function parseStatuses(value: string | string[] | undefined): TaskStatus[] | undefined {
+  if (value === undefined) return undefined;
+  const wanted = [value].flat().flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const s of wanted) {
+    if (!statuses.includes(s as TaskStatus)) {
+      throw invalidField('status', 'invalid_value', `status: unknown status '${s}' (expected ${statuses.join(', ')})`);
+    }
+  }
+  return wanted.length > 0 ? [...new Set(wanted as TaskStatus[])] : undefined;
+}
+
+/** Listing the caller's tasks, and downloading a task's MP4 with the API key (Range, ETag). */
+export function registerTaskQueryRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/v1/tasks', async (request) => {
+    const key = await requireKey(deps, request, 'user');
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const unknown = Object.keys(query).filter((k) => !listKeys.includes(k));
+    if (unknown.length > 0) {
+      throw invalidField(unknown[0]!, 'unknown_field', `Unknown query parameter${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => `'${k}'`).join(', ')} (expected ${listKeys.join(', ')})`);
+    }
+    const q = parseInput(listQuerySchema, query);
+    if (q.from !== undefined && q.to !== undefined && q.to <= q.from) {
+      throw invalidField('to', 'invalid_value', "to: must be later than 'from' (tasks with from <= created < to are listed)");
+    }
+    const wanted = parseStatuses(q.status);
+    const page = await listTasks(deps, {
+      keyId: key.id,
+      limit: q.limit,
+      ...(wanted && { statuses: wanted }),
+      ...(q.from !== undefined && { createdFromMs: q.from * 1000 }),
+      ...(q.to !== undefined && { createdToMs: q.to * 1000 }),
+      ...(q.after !== undefined && { afterId: q.after }),
+    });
+    return { code: 200, data: page.tasks.map((d: TaskDetails) => renderTask(deps, d)), has_more: page.hasMore, next_cursor: page.nextCursor };
+  });
+
+  app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId/content', async (request, reply) => {
+    const key = await requireKey(deps, request, 'user');
+    const { task, blobKey } = await taskContent(deps, { keyId: key.id, taskId: request.params.taskId });
+    return sendBlob(request, reply, await deps.blobs.pathFor(blobKey), {
+      contentType: 'video/mp4',
+      filename: `${task.id}.mp4`,
+      missing: () => resultExpired(task),
+    });
+  });
+}

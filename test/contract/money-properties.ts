@@ -1,0 +1,168 @@
+/**
+ * Money invariants under random histories: submits, claims by several workers on several store
+ * connections ("processes"), completions, failures, cancels racing completions, crashes (lease
+ * expiry and takeover) and restarts. After every step: money is conserved, no hold is settled twice,
+ * no balance is negative, and every finished task has exactly one settlement.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { balanceEffect } from '../../src/domain/account.js';
+import type { Task } from '../../src/domain/task.js';
+import { makeKey, makeTask, type StoreUnderTest } from './store-contract.js';
+
+export interface SharedStore {
+  /** A new connection to the same database (another process). */
+  connect(): Promise<StoreUnderTest>;
+  destroy(): Promise<void>;
+}
+
+const leaseMs = 10_000;
+const result = { blobKey: 'results/x.mp4', width: 1280, height: 720, durationSeconds: 5, fps: 30, bytes: 1 };
+
+type Op =
+  | { kind: 'submit'; key: number; holdMinor: number }
+  | { kind: 'claim'; worker: number }
+  | { kind: 'complete'; worker: number; costMinor: number }
+  | { kind: 'fail'; worker: number }
+  | { kind: 'cancel'; pick: number }
+  | { kind: 'race'; worker: number; pick: number; costMinor: number }
+  | { kind: 'crash'; worker: number }
+  | { kind: 'tick'; ms: number }
+  | { kind: 'restart'; conn: number }
+  | { kind: 'credit'; key: number; amountMinor: number };
+
+const workers = 3;
+const keysCount = 3;
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('submit' as const), key: fc.nat(keysCount - 1), holdMinor: fc.integer({ min: 1, max: 3000 }) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('claim' as const), worker: fc.nat(workers - 1) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('complete' as const), worker: fc.nat(workers - 1), costMinor: fc.integer({ min: 0, max: 4000 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('fail' as const), worker: fc.nat(workers - 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(50) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('race' as const), worker: fc.nat(workers - 1), pick: fc.nat(50), costMinor: fc.integer({ min: 0, max: 4000 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), worker: fc.nat(workers - 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 15_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), conn: fc.nat(1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('credit' as const), key: fc.nat(keysCount - 1), amountMinor: fc.integer({ min: -3000, max: 5000 }) }) },
+);
+
+async function checkInvariants(s: StoreUnderTest, keyIds: string[], taskIds: string[]): Promise<void> {
+  const entries = await s.ledger.listLedger({ limit: 100_000 });
+  for (const keyId of keyIds) {
+    const key = (await s.keys.getKey(keyId))!;
+    const mine = entries.filter((e) => e.keyId === keyId);
+    const expected = mine.reduce((sum, e) => sum + balanceEffect(e.kind, e.amountMinor), 0);
+    expect(key.balanceMinor).not.toBeNull();
+    expect(key.balanceMinor!).toBeGreaterThanOrEqual(0);
+    expect(key.balanceMinor).toBe(expected);
+  }
+  for (const id of taskIds) {
+    const task = (await s.tasks.getTask(id))!;
+    const of = (kind: string) => entries.filter((e) => e.taskId === id && e.kind === kind);
+    expect(of('hold')).toHaveLength(1);
+    const settled = task.status === 'completed' || task.status === 'failed' || task.status === 'cancelled';
+    expect(of('capture')).toHaveLength(settled ? 1 : 0);
+    expect(of('release')).toHaveLength(settled ? 1 : 0);
+    if (settled) {
+      expect(of('capture')[0]!.amountMinor + of('release')[0]!.amountMinor).toBe(of('hold')[0]!.amountMinor);
+      expect(task.costMinor).toBe(task.status === 'completed' ? of('capture')[0]!.amountMinor : 0);
+    }
+  }
+  const totals = await s.ledger.usageTotals({});
+  const balances = (await Promise.all(keyIds.map((k) => s.keys.getKey(k)))).reduce((sum, k) => sum + k!.balanceMinor!, 0);
+  // Conservation: everything credited is either spendable, held, or captured.
+  expect(totals.creditedMinor).toBe(balances + totals.outstandingMinor + totals.capturedMinor);
+}
+
+export function runMoneyProperties(name: string, openShared: () => Promise<SharedStore>, numRuns = 150): void {
+  describe(`money invariants: ${name}`, () => {
+    it('conserves money and settles every hold exactly once under random histories', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 60 }), async (ops) => {
+          const shared = await openShared();
+          const conns = [await shared.connect(), await shared.connect()];
+          try {
+            let nowMs = 1_700_000_000_000;
+            const keyIds: string[] = [];
+            for (let i = 0; i < keysCount; i++) {
+              const key = makeKey({ balanceMinor: 0 });
+              await conns[0]!.keys.insertKey(key, `h-${key.id}`);
+              await conns[0]!.keys.creditKey(key.id, 5000, nowMs, 'start');
+              keyIds.push(key.id);
+            }
+            const taskIds: string[] = [];
+            const holding = new Map<number, Task>();
+            const conn = (w: number) => conns[w % conns.length]!;
+            const pickTask = (n: number) => taskIds[n % Math.max(1, taskIds.length)];
+
+            for (const op of ops) {
+              nowMs += 1;
+              switch (op.kind) {
+                case 'submit': {
+                  const task = makeTask(keyIds[op.key]!, nowMs);
+                  const out = await conns[0]!.tasks.insertTask(task, { holdMinor: op.holdMinor, maxQueued: null });
+                  if (out.kind === 'created') taskIds.push(task.id);
+                  else expect(out.kind).toBe('insufficient_balance');
+                  break;
+                }
+                case 'claim': {
+                  if (holding.has(op.worker)) break;
+                  const t = await conn(op.worker).tasks.claimTask({ workerId: `w${op.worker}`, nowMs, leaseMs, engines: ['local'] });
+                  if (t) holding.set(op.worker, t);
+                  break;
+                }
+                case 'complete':
+                case 'fail': {
+                  const t = holding.get(op.worker);
+                  if (!t) break;
+                  holding.delete(op.worker);
+                  if (op.kind === 'complete') await conn(op.worker).tasks.completeTask(t.id, `w${op.worker}`, nowMs, result, op.costMinor, null);
+                  else await conn(op.worker).tasks.failTask(t.id, ['processing'], `w${op.worker}`, nowMs, { code: 'internal', message: 'x', reason: 'x' });
+                  break;
+                }
+                case 'cancel': {
+                  const id = pickTask(op.pick);
+                  if (id) await conns[1]!.tasks.cancelTask(id, ['pending', 'processing'], nowMs);
+                  break;
+                }
+                case 'race': {
+                  // A cancel and a completion arrive together on two connections: one wins, once.
+                  const t = holding.get(op.worker);
+                  const id = t?.id ?? pickTask(op.pick);
+                  if (!id) break;
+                  holding.delete(op.worker);
+                  const results = await Promise.all([
+                    conns[0]!.tasks.completeTask(id, `w${op.worker}`, nowMs, result, op.costMinor, null),
+                    conns[1]!.tasks.cancelTask(id, ['pending', 'processing'], nowMs),
+                  ]);
+                  expect(results.filter(Boolean).length).toBeLessThanOrEqual(1);
+                  break;
+                }
+                case 'crash':
+                  // The worker dies holding its task: only the lease expiry gives it to another.
+                  holding.delete(op.worker);
+                  break;
+                case 'tick':
+                  nowMs += op.ms;
+                  break;
+                case 'restart':
+                  await conns[op.conn]!.close();
+                  conns[op.conn] = await shared.connect();
+                  break;
+                case 'credit':
+                  await conns[0]!.keys.creditKey(keyIds[op.key]!, op.amountMinor, nowMs, 'adjust');
+                  break;
+              }
+              await checkInvariants(conns[0]!, keyIds, taskIds);
+            }
+          } finally {
+            for (const c of conns) await c.close();
+            await shared.destroy();
+          }
+        }),
+        { numRuns },
+      );
+    }, 120_000);
+  });
+}
