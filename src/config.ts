@@ -10,6 +10,11 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
+  /** postgres://… : tasks, keys and money live in PostgreSQL (shared by processes on several machines) instead of DATA_DIR's SQLite file. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+    .optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
   WANGATE_ADMIN_KEY: z.string().min(16).optional(),
   WANGATE_SIGNING_SECRET: z.string().min(16).optional(),
@@ -65,6 +70,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Set: the PostgreSQL store; unset: the SQLite file in dataDir. */
+  databaseUrl: string | undefined;
   publicBaseUrl: string | undefined;
   adminKey: string | undefined;
   signingSecret: string | undefined;
@@ -130,6 +137,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     adminKey: e.WANGATE_ADMIN_KEY,
     signingSecret: e.WANGATE_SIGNING_SECRET,

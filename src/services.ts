@@ -15,6 +15,7 @@ import { createMemoryRateLimiter } from './adapters/signals/memory-rate-limiter.
 import { createMemoryTaskEvents } from './adapters/signals/memory-task-events.js';
 import { createHmacUrlSigner } from './adapters/storage/hmac-url-signer.js';
 import { createLocalDiskStore } from './adapters/storage/local-disk.js';
+import { openPostgresStore } from './adapters/store-postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/store-sqlite/sqlite-store.js';
 import type { Config } from './config.js';
 import type { Clock, Engine, TaskStore } from './domain/ports.js';
@@ -82,7 +83,8 @@ function allEngines(config: Config, engine: Engine): Map<string, Engine> {
 /** The one composition root: config -> adapters -> use-case dependencies. */
 export async function buildServices(config: Config, opts: { clock?: Clock } = {}): Promise<Services> {
   await mkdir(config.dataDir, { recursive: true });
-  const store = openSqliteStore(path.join(config.dataDir, 'wangate.db'));
+  // DATABASE_URL: one PostgreSQL shared by every process; else the embedded SQLite file. Blobs stay under DATA_DIR.
+  const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(path.join(config.dataDir, 'wangate.db'));
   let baseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
   const listeners: (() => void)[] = [];
   const log = pino({ level: config.logLevel });
@@ -130,6 +132,10 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
     onWork(listener) {
       listeners.push(listener);
     },
-    close: () => store.close(),
+    close: async () => {
+      // Upstream engines stop their pollers (an engine may expose close()).
+      for (const e of deps.engines.values()) (e as { close?: () => void }).close?.();
+      await store.close();
+    },
   };
 }

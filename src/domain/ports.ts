@@ -107,6 +107,7 @@ export interface TaskStore {
   /**
    * Takes one slot of a bounded resource (an upstream channel) for the task, if one of the candidates,
    * in order, has fewer processing tasks than its max. Returns the chosen id, or null when all are full.
+   * A task keeps its channel while that channel is among the candidates.
    */
   acquireChannel(id: string, workerId: string, candidates: { id: string; max: number }[]): Promise<string | null>;
   /** processing -> completed for the lease owner; captures costMinor, releases the rest of the hold. */

@@ -4,7 +4,9 @@ import { newId } from '../domain/ids.js';
 import { handleError, handleNotFound } from './error-response.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key-routes.js';
+import { api } from './openapi/api-catalogue.js';
 import { registerFileRoutes } from './routes/file-routes.js';
+import { registerOpenApiRoutes } from './routes/openapi-routes.js';
 import { registerTaskQueryRoutes } from './routes/task-query-routes.js';
 import { registerUploadRoutes } from './routes/upload-routes.js';
 import { registerVideoRoutes } from './routes/video-routes.js';
@@ -40,7 +42,7 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get(api.health.url, async () => ({ ok: true }) as const);
   registerVideoRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerTaskEventRoutes(app, deps);
@@ -49,5 +51,6 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
   registerFileRoutes(app, deps);
   registerUploadRoutes(app, deps);
   registerTaskQueryRoutes(app, deps);
+  registerOpenApiRoutes(app, deps);
   return app;
 }

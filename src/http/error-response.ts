@@ -1,8 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { AppError, type ErrorCode } from '../domain/errors.js';
+import type { errorEnvelopeSchema, errorTypeEnum } from './openapi/response-schemas.js';
+
+type ErrorType = z.output<typeof errorTypeEnum>;
 
 /** The one place that knows HTTP statuses: machine code -> status and the spec's error type. */
-const statusOf: Record<ErrorCode, [number, string]> = {
+const statusOf: Record<ErrorCode, [number, ErrorType]> = {
   invalid_request: [400, 'invalid_request_error'],
   mixed_media_not_allowed: [400, 'invalid_request_error'],
   unauthorized: [401, 'authentication_error'],
@@ -19,7 +23,7 @@ const statusOf: Record<ErrorCode, [number, string]> = {
   upstream_unavailable: [503, 'service_unavailable'],
 };
 
-export function httpStatusOf(code: string): [number, string] {
+export function httpStatusOf(code: string): [number, ErrorType] {
   return statusOf[code as ErrorCode] ?? [500, 'server_error'];
 }
 
@@ -47,10 +51,11 @@ function fromFrameworkError(err: FastifyError): AppError | null {
 export function sendError(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
   const [status, type] = httpStatusOf(err.code);
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
-  return reply.code(status).send({
+  const body: z.input<typeof errorEnvelopeSchema> = {
     error: { code: status, type, message: err.message, ...(err.param && { param: err.param }), reason: err.reason },
     request_id: request.id,
-  });
+  };
+  return reply.code(status).send(body);
 }
 
 export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {

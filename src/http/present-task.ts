@@ -1,11 +1,12 @@
 import type { TaskDetails } from '../app/get-task.js';
 import { toMajor, type PriceTable } from '../domain/pricing.js';
 import { httpStatusOf } from './error-response.js';
+import type { TaskJson } from './openapi/response-schemas.js';
 
 const seconds = (ms: number | null) => (ms === null ? undefined : Math.floor(ms / 1000));
 
-/** Renders a task in the spec's status shape (section 3), plus our own extra fields. */
-export function presentTask(d: TaskDetails, prices: PriceTable, engineDescription: string, nowMs: number): object {
+/** Renders a task in the spec's status shape (section 3), plus our own extra fields (schema: taskSchema). */
+export function presentTask(d: TaskDetails, prices: PriceTable, engineDescription: string, nowMs: number): TaskJson {
   const t = d.task;
   const r = t.request;
   const costMinor = t.status === 'completed' ? (t.costMinor ?? 0) : t.status === 'failed' || t.status === 'cancelled' ? 0 : t.quoteMinor;
@@ -19,7 +20,7 @@ export function presentTask(d: TaskDetails, prices: PriceTable, engineDescriptio
     mode: t.mode,
     model: 'wan2.7',
     engine: { id: t.engine, description: engineDescription },
-    created: seconds(t.createdAtMs),
+    created: Math.floor(t.createdAtMs / 1000),
     started: seconds(t.startedAtMs),
     completed: seconds(t.completedAtMs),
     estimated_time: Math.ceil(r.durationSeconds * (r.resolution === '1080P' ? 1.5 : 1) + 3),

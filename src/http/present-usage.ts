@@ -1,10 +1,11 @@
 import type { LedgerEntry } from '../domain/account.js';
 import { toMajor, type PriceTable } from '../domain/pricing.js';
 import type { UsageReport } from '../app/usage.js';
+import type { UsageJson } from './openapi/response-schemas.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-export function presentLedgerEntry(e: LedgerEntry, prices: PriceTable): object {
+export function presentLedgerEntry(e: LedgerEntry, prices: PriceTable): UsageJson['entries'][number] {
   return {
     id: e.id,
     key_id: e.keyId,
@@ -17,7 +18,7 @@ export function presentLedgerEntry(e: LedgerEntry, prices: PriceTable): object {
   };
 }
 
-export function presentUsage(r: UsageReport, prices: PriceTable): object {
+export function presentUsage(r: UsageReport, prices: PriceTable): UsageJson {
   const m = (minor: number) => toMajor(prices, minor);
   return {
     currency: prices.currency,

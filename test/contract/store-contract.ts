@@ -238,6 +238,9 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       }
       expect(got).toEqual(['ch_a', 'ch_b', null]);
       expect(await s.tasks.acquireChannel(tasks[0]!.id, 'w1', channels)).toBe('ch_a');
+      // ch_a refused the first task: offered only ch_c, it moves there, and ch_a has a free slot again.
+      expect(await s.tasks.acquireChannel(tasks[0]!.id, 'w1', [{ id: 'ch_c', max: 1 }])).toBe('ch_c');
+      expect(await s.tasks.acquireChannel(tasks[2]!.id, 'w3', channels)).toBe('ch_a');
     });
 
     it('writes a webhook delivery with the terminal transition, leased to one sender at a time', async () => {

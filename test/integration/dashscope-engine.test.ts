@@ -128,6 +128,17 @@ describe('DashScope engine through the server', () => {
     expect(fake.tasks()).toHaveLength(2);
   });
 
+  it('puts a task the upstream throttles (429 on create) back in the queue; it completes later, created once', async () => {
+    const fake = await fakeDashscope({ faults: { createThrottle429: 0.6, seed: 7 } });
+    const s = await server({ DASHSCOPE_BASE_URL: fake.url, DASHSCOPE_API_KEY: 'sk-good' });
+    const key = await userKey(s);
+    const ids = await Promise.all([0, 1, 2].map((i) => submit(s, key, { prompt: `throttled ${i}` })));
+    const done = await Promise.all(ids.map((id) => waitForTask(s, id, key)));
+    expect(done.map((t) => t.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(fake.stats().throttled).toBeGreaterThan(0);
+    expect(fake.tasks()).toHaveLength(3);
+  }, 60_000);
+
   it('cancels a task while it is PENDING upstream, cancelling it there too', async () => {
     const fake = await fakeDashscope({ pendingMs: 60_000 });
     const s = await server({ DASHSCOPE_BASE_URL: fake.url, DASHSCOPE_API_KEY: 'sk-good' });

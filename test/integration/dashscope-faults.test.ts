@@ -44,7 +44,7 @@ it('under 30 % upstream faults every task completes or fails with its hold relea
     DASHSCOPE_CHANNELS: JSON.stringify(channels),
     DASHSCOPE_CREATE_TIMEOUT_MS: '1500',
     WORKER_POLL_INTERVAL_MS: '100',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.FAULT_LOG ?? 'silent',
   });
   const s = server;
   const { json: created } = await s.api('POST', '/admin/keys', { name: 'load', balance: 100_000, limits: { requests_per_minute: 1_000_000 } });
@@ -56,7 +56,12 @@ it('under 30 % upstream faults every task completes or fails with its hold relea
     expect(status, JSON.stringify(json)).toBe(200);
     ids.push(json.data[0].task_id);
   }
+  const t0 = Date.now();
   const final = await Promise.all(ids.map((id) => waitForTask(s, id, key)));
+  if (process.env.FAULT_LOG) {
+    const d = final.map((t) => t.completed - t.created).sort((a, b) => a - b);
+    console.log('wall', Date.now() - t0, 'durations p50/p90/max', d[100], d[180], d[199], final.filter((t) => t.completed - t.created > 30).map((t) => t.id));
+  }
 
   const byStatus = final.reduce<Record<string, number>>((m, t) => ((m[t.status] = (m[t.status] ?? 0) + 1), m), {});
   const reasons = final.filter((t) => t.status === 'failed').map((t) => t.error.reason);

@@ -134,6 +134,10 @@ describe('task event stream', () => {
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as any).error.reason).toBe(theirsBody.error.reason);
     expect((await fetch(`${server.url}/v1/tasks/${id}/events`)).status).toBe(401);
+    // HEAD answers the headers and ends, without holding a stream open.
+    const head = await fetch(`${server.url}/v1/tasks/${id}/events`, { method: 'HEAD', headers: { authorization: `Bearer ${testAdminKey}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(countOpenWatches()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 /** Row <-> domain mapping shared by the SQL stores (columns are the same in SQLite and PostgreSQL). */
 import type { ApiKey, Scope } from '../../domain/account.js';
-import type { LedgerEntry } from '../../domain/account.js';
-import type { StoredFile, WebhookDelivery } from '../../domain/ports.js';
+import type { LedgerEntry, LedgerKind, UsageTotals } from '../../domain/account.js';
+import type { KeyPatch, StoredFile, WebhookDelivery } from '../../domain/ports.js';
 import type { Task } from '../../domain/task.js';
 
 type Row = Record<string, unknown>;
@@ -130,6 +130,54 @@ export function toFile(r: Row): StoredFile {
   };
 }
 
+export function fromFile(f: StoredFile): Row {
+  return {
+    id: f.id,
+    key_id: f.keyId,
+    blob_key: f.blobKey,
+    content_type: f.contentType,
+    kind: f.kind,
+    bytes: f.bytes,
+    created_at_ms: f.createdAtMs,
+    expires_at_ms: f.expiresAtMs,
+  };
+}
+
+export function fromDelivery(d: WebhookDelivery): Row {
+  return {
+    id: d.id,
+    task_id: d.taskId,
+    key_id: d.keyId,
+    url: d.url,
+    event_type: d.eventType,
+    status: d.status,
+    attempts: d.attempts,
+    next_attempt_at_ms: d.nextAttemptAtMs,
+    last_status_code: d.lastStatusCode,
+    last_error: d.lastError,
+    created_at_ms: d.createdAtMs,
+    delivered_at_ms: d.deliveredAtMs,
+  };
+}
+
+/**
+ * The column changes a key patch makes (the store writes them, and records a mode switch between
+ * unlimited and limited in the ledger).
+ */
+export function keyPatchColumns(patch: KeyPatch, current: ApiKey): Row {
+  const sets: Row = {};
+  if (patch.name !== undefined) sets.name = patch.name;
+  if (patch.scopes !== undefined) sets.scopes = patch.scopes.join(',');
+  if (patch.expiresAtMs !== undefined) sets.expires_at_ms = patch.expiresAtMs;
+  if (patch.webhookUrl !== undefined) sets.webhook_url = patch.webhookUrl;
+  if (patch.limits?.requestsPerMinute !== undefined) sets.rpm_limit = patch.limits.requestsPerMinute;
+  if (patch.limits?.maxRunning !== undefined) sets.max_running = patch.limits.maxRunning;
+  if (patch.limits?.maxQueued !== undefined) sets.max_queued = patch.limits.maxQueued;
+  if (patch.unlimited === true) sets.balance_minor = null;
+  if (patch.unlimited === false && current.balanceMinor === null) sets.balance_minor = 0;
+  return sets;
+}
+
 export function toDelivery(r: Row): WebhookDelivery {
   return {
     id: String(r.id),
@@ -151,4 +199,31 @@ export function toDelivery(r: Row): WebhookDelivery {
 export function insertSql(table: string, row: Row): string {
   const cols = Object.keys(row);
   return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
+}
+
+/** One ledger entry to append (the stores add the id). */
+export interface LedgerWrite {
+  keyId: string;
+  taskId: string | null;
+  kind: LedgerKind;
+  amountMinor: number;
+  balanceAfterMinor: number | null;
+  nowMs: number;
+  note: string | null;
+}
+
+/** Usage totals from per-kind sums (`SELECT kind, SUM(amount_minor) total, COUNT(DISTINCT task_id) tasks ... GROUP BY kind`). */
+export function toUsageTotals(rows: { kind: string; total: unknown; tasks: unknown }[]): UsageTotals {
+  const sum = (kind: string) => Number(rows.find((r) => r.kind === kind)?.total ?? 0);
+  const held = sum('hold');
+  const captured = sum('capture');
+  const released = sum('release');
+  return {
+    creditedMinor: sum('credit'),
+    heldMinor: held,
+    capturedMinor: captured,
+    releasedMinor: released,
+    outstandingMinor: held - captured - released,
+    tasks: Number(rows.find((r) => r.kind === 'hold')?.tasks ?? 0),
+  };
 }

@@ -1,20 +1,11 @@
 import type { FileStore, StoredFile } from '../../domain/ports.js';
-import { insertSql, toFile } from '../sql/rows.js';
+import { fromFile, insertSql, toFile } from '../sql/rows.js';
 import { sql, type Db } from './sqlite-db.js';
 
 export function createSqliteFileStore(db: Db): FileStore {
   return {
     async insertFile(f: StoredFile) {
-      const row = {
-        id: f.id,
-        key_id: f.keyId,
-        blob_key: f.blobKey,
-        content_type: f.contentType,
-        kind: f.kind,
-        bytes: f.bytes,
-        created_at_ms: f.createdAtMs,
-        expires_at_ms: f.expiresAtMs,
-      };
+      const row = fromFile(f);
       sql(db, insertSql('files', row)).run(row);
     },
     async getFile(id) {

@@ -1,6 +1,6 @@
 import type { KeyStore, LedgerQuery, LedgerStore } from '../../domain/ports.js';
 import type { ApiKey, LedgerEntry, UsageTotals } from '../../domain/account.js';
-import { fromApiKey, insertSql, toApiKey, toLedgerEntry } from '../sql/rows.js';
+import { fromApiKey, insertSql, keyPatchColumns, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
 import { sql, tx, type Db } from './sqlite-db.js';
 import { writeLedger } from './sqlite-ledger.js';
 
@@ -49,16 +49,7 @@ export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
       return tx(db, () => {
         const key = getKey(id);
         if (!key) return undefined;
-        const sets: Record<string, unknown> = {};
-        if (patch.name !== undefined) sets.name = patch.name;
-        if (patch.scopes !== undefined) sets.scopes = patch.scopes.join(',');
-        if (patch.expiresAtMs !== undefined) sets.expires_at_ms = patch.expiresAtMs;
-        if (patch.webhookUrl !== undefined) sets.webhook_url = patch.webhookUrl;
-        if (patch.limits?.requestsPerMinute !== undefined) sets.rpm_limit = patch.limits.requestsPerMinute;
-        if (patch.limits?.maxRunning !== undefined) sets.max_running = patch.limits.maxRunning;
-        if (patch.limits?.maxQueued !== undefined) sets.max_queued = patch.limits.maxQueued;
-        if (patch.unlimited === true) sets.balance_minor = null;
-        if (patch.unlimited === false && key.balanceMinor === null) sets.balance_minor = 0;
+        const sets = keyPatchColumns(patch, key);
         const cols = Object.keys(sets);
         if (cols.length > 0) {
           sql(db, `UPDATE api_keys SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...sets, id });
@@ -100,18 +91,7 @@ export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
       const text = `SELECT kind, COALESCE(SUM(amount_minor), 0) AS total, COUNT(DISTINCT task_id) AS tasks
                    FROM ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY kind`;
       const rows = sql(db, text).all(params) as { kind: string; total: number; tasks: number }[];
-      const sum = (kind: string) => Number(rows.find((r) => r.kind === kind)?.total ?? 0);
-      const held = sum('hold');
-      const captured = sum('capture');
-      const released = sum('release');
-      return {
-        creditedMinor: sum('credit'),
-        heldMinor: held,
-        capturedMinor: captured,
-        releasedMinor: released,
-        outstandingMinor: held - captured - released,
-        tasks: Number(rows.find((r) => r.kind === 'hold')?.tasks ?? 0),
-      };
+      return toUsageTotals(rows);
     },
   };
 }

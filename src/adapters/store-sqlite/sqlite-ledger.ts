@@ -1,16 +1,7 @@
-import type { LedgerKind } from '../../domain/account.js';
+import type { LedgerWrite } from '../sql/rows.js';
 import { newId } from '../../domain/ids.js';
 import { sql, type Db } from './sqlite-db.js';
 
-export interface LedgerWrite {
-  keyId: string;
-  taskId: string | null;
-  kind: LedgerKind;
-  amountMinor: number;
-  balanceAfterMinor: number | null;
-  nowMs: number;
-  note: string | null;
-}
 
 /** Appends one entry; the unique (task_id, kind) index makes a second capture or release impossible. */
 export function writeLedger(db: Db, e: LedgerWrite): void {

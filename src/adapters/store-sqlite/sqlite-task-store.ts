@@ -191,7 +191,9 @@ export function createSqliteTaskStore(db: Db, write: <T>(fn: () => T) => Promise
       return write(() => {
         const task = get(id);
         if (!task || task.status !== 'processing' || task.leaseOwner !== workerId) return null;
-        if (task.channelId) return task.channelId;
+        // A task stays on the channel that took it; it moves only when that channel is no longer
+        // offered (it refused the create, which proves nothing was accepted there).
+        if (task.channelId && candidates.some((c) => c.id === task.channelId)) return task.channelId;
         const count = sql(db, "SELECT COUNT(*) AS n FROM tasks WHERE channel_id = ? AND status = 'processing'");
         for (const c of candidates) {
           if (Number((count.get(c.id) as Row).n) < c.max) {

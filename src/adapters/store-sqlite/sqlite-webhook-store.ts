@@ -1,5 +1,5 @@
 import type { WebhookDelivery, WebhookStore } from '../../domain/ports.js';
-import { insertSql, toDelivery } from '../sql/rows.js';
+import { fromDelivery, insertSql, toDelivery } from '../sql/rows.js';
 import { sql, tx, type Db } from './sqlite-db.js';
 
 export function createSqliteWebhookStore(db: Db): WebhookStore {
@@ -28,20 +28,7 @@ export function createSqliteWebhookStore(db: Db): WebhookStore {
       return (sql(db, 'SELECT * FROM webhook_deliveries WHERE task_id = ? ORDER BY id').all(taskId) as Record<string, unknown>[]).map(toDelivery);
     },
     async enqueueDelivery(d: WebhookDelivery) {
-      const row = {
-        id: d.id,
-        task_id: d.taskId,
-        key_id: d.keyId,
-        url: d.url,
-        event_type: d.eventType,
-        status: d.status,
-        attempts: d.attempts,
-        next_attempt_at_ms: d.nextAttemptAtMs,
-        last_status_code: d.lastStatusCode,
-        last_error: d.lastError,
-        created_at_ms: d.createdAtMs,
-        delivered_at_ms: d.deliveredAtMs,
-      };
+      const row = fromDelivery(d);
       sql(db, insertSql('webhook_deliveries', row)).run(row);
     },
   };

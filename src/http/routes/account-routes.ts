@@ -2,22 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app/deps.js';
 import { usageReport } from '../../app/usage.js';
 import { requireKey } from '../auth.js';
+import { api } from '../openapi/api-catalogue.js';
 import { presentUsage } from '../present-usage.js';
-import { parseInput, usageQuerySchema } from '../query-schemas.js';
+import { parseInput } from '../query-schemas.js';
 import { presentKey } from './admin-key-routes.js';
 
 /** What a key may see of itself: its settings, balance, webhook secret and its own ledger. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/v1/me', async (request) => {
+  app.get(api.getOwnKey.url, async (request) => {
     const caller = await requireKey(deps, request, 'user');
     // Fresh from the store: the authenticated copy may be a moment old (balance).
     const key = (await deps.keys.getKey(caller.id)) ?? caller;
     return { code: 200, data: { ...presentKey(key, deps.prices), webhook_secret: key.webhookSecret } };
   });
 
-  app.get('/v1/usage', async (request) => {
+  app.get(api.getOwnUsage.url, async (request) => {
     const key = await requireKey(deps, request, 'user');
-    const q = parseInput(usageQuerySchema.omit({ key_id: true }), request.query);
+    const q = parseInput(api.getOwnUsage.request.query, request.query);
     const report = await usageReport(deps, {
       keyId: key.id,
       limit: q.limit,

@@ -1,39 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { createApiKey } from '../../app/api-keys.js';
 import type { AppDeps } from '../../app/deps.js';
 import { usageReport } from '../../app/usage.js';
 import type { ApiKey } from '../../domain/account.js';
 import { AppError, invalidField } from '../../domain/errors.js';
 import { toMajor, type PriceTable } from '../../domain/pricing.js';
-import { webhookUrlSchema } from '../../domain/webhook-url.js';
 import { requireKey } from '../auth.js';
+import { api } from '../openapi/api-catalogue.js';
+import type { KeyParams, keyLimitsSchema } from '../openapi/request-schemas.js';
+import type { KeyJson } from '../openapi/response-schemas.js';
 import { presentUsage } from '../present-usage.js';
-import { parseInput, unixSeconds, usageQuerySchema } from '../query-schemas.js';
-
-const limitValue = z.number().int().min(1).max(1_000_000).nullable();
-const limitsSchema = z.strictObject({ requests_per_minute: limitValue.optional(), max_running: limitValue.optional(), max_queued: limitValue.optional() });
-const money = z.number().finite().min(-1e9).max(1e9);
-
-const createKeySchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  scopes: z.array(z.enum(['admin', 'user'])).min(1).max(2).default(['user']),
-  expires_at: unixSeconds.optional(),
-  balance: money.min(0).optional(),
-  limits: limitsSchema.optional(),
-  webhook_url: webhookUrlSchema.optional(),
-});
-
-const updateKeySchema = z.strictObject({
-  name: z.string().min(1).max(200).optional(),
-  scopes: z.array(z.enum(['admin', 'user'])).min(1).max(2).optional(),
-  expires_at: unixSeconds.nullable().optional(),
-  limits: limitsSchema.optional(),
-  webhook_url: webhookUrlSchema.nullable().optional(),
-  unlimited: z.boolean().optional(),
-});
-
-const creditSchema = z.strictObject({ amount: money, note: z.string().max(500).optional() });
+import { parseInput } from '../query-schemas.js';
 
 /** Major units to integer minor units; refuses amounts finer than one minor unit. */
 export function toMinor(prices: PriceTable, amount: number, param: string): number {
@@ -44,13 +22,13 @@ export function toMinor(prices: PriceTable, amount: number, param: string): numb
   return minor;
 }
 
-const limitsFrom = (l: z.infer<typeof limitsSchema> | undefined) => ({
+const limitsFrom = (l: z.infer<typeof keyLimitsSchema> | undefined) => ({
   ...(l?.requests_per_minute !== undefined && { requestsPerMinute: l.requests_per_minute }),
   ...(l?.max_running !== undefined && { maxRunning: l.max_running }),
   ...(l?.max_queued !== undefined && { maxQueued: l.max_queued }),
 });
 
-export function presentKey(k: ApiKey, prices: PriceTable): object {
+export function presentKey(k: ApiKey, prices: PriceTable): KeyJson {
   return {
     id: k.id,
     name: k.name,
@@ -73,9 +51,9 @@ const keyNotFound = (id: string) => new AppError('not_found', `No key with id '$
 export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
   const show = (k: ApiKey) => presentKey(k, deps.prices);
 
-  app.post('/admin/keys', async (request) => {
+  app.post(api.createKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
-    const body = parseInput(createKeySchema, request.body);
+    const body = parseInput(api.createKey.request.body.content['application/json'], request.body);
     const { key, secret } = await createApiKey(deps, {
       name: body.name,
       scopes: body.scopes,
@@ -88,21 +66,21 @@ export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): voi
     return { code: 200, data: { ...show(key), key: secret, webhook_secret: key.webhookSecret } };
   });
 
-  app.get('/admin/keys', async (request) => {
+  app.get(api.listKeys.url, async (request) => {
     await requireKey(deps, request, 'admin');
     return { code: 200, data: (await deps.keys.listKeys()).map(show) };
   });
 
-  app.get<{ Params: { keyId: string } }>('/admin/keys/:keyId', async (request) => {
+  app.get<{ Params: KeyParams }>(api.getKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
     const key = await deps.keys.getKey(request.params.keyId);
     if (!key) throw keyNotFound(request.params.keyId);
     return { code: 200, data: show(key) };
   });
 
-  app.patch<{ Params: { keyId: string } }>('/admin/keys/:keyId', async (request) => {
+  app.patch<{ Params: KeyParams }>(api.updateKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
-    const body = parseInput(updateKeySchema, request.body);
+    const body = parseInput(api.updateKey.request.body.content['application/json'], request.body);
     const key = await deps.keys.updateKey(
       request.params.keyId,
       {
@@ -125,18 +103,18 @@ export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): voi
     await deps.keys.revokeKey(keyId, deps.clock.nowMs());
     return { code: 200, data: show((await deps.keys.getKey(keyId))!) };
   };
-  app.post<{ Params: { keyId: string } }>('/admin/keys/:keyId/revoke', async (request) => {
+  app.post<{ Params: KeyParams }>(api.revokeKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
     return revoke(request.params.keyId);
   });
-  app.delete<{ Params: { keyId: string } }>('/admin/keys/:keyId', async (request) => {
+  app.delete<{ Params: KeyParams }>(api.deleteKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
     return revoke(request.params.keyId);
   });
 
-  app.post<{ Params: { keyId: string } }>('/admin/keys/:keyId/credit', async (request) => {
+  app.post<{ Params: KeyParams }>(api.creditKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
-    const body = parseInput(creditSchema, request.body);
+    const body = parseInput(api.creditKey.request.body.content['application/json'], request.body);
     const amountMinor = toMinor(deps.prices, body.amount, 'amount');
     const outcome = await deps.keys.creditKey(request.params.keyId, amountMinor, deps.clock.nowMs(), body.note ?? (amountMinor >= 0 ? 'credit' : 'adjustment'));
     switch (outcome.kind) {
@@ -151,9 +129,9 @@ export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): voi
     }
   });
 
-  app.get('/admin/usage', async (request) => {
+  app.get(api.getUsage.url, async (request) => {
     await requireKey(deps, request, 'admin');
-    const q = parseInput(usageQuerySchema, request.query);
+    const q = parseInput(api.getUsage.request.query, request.query);
     const report = await usageReport(deps, {
       limit: q.limit,
       ...(q.key_id !== undefined && { keyId: q.key_id }),

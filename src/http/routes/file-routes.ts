@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
 import type { AppDeps } from '../../app/deps.js';
 import { AppError } from '../../domain/errors.js';
+import { api } from '../openapi/api-catalogue.js';
+import type { SignedFileParams, SignedFileQuery } from '../openapi/request-schemas.js';
 
 /** Signed blob downloads: no API key, like the upstream's signed result URLs. Range and ETag via send. */
 export function registerFileRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get<{ Params: { '*': string }; Querystring: { expires?: string; sig?: string } }>('/files/*', async (request, reply) => {
+  app.get<{ Params: SignedFileParams; Querystring: SignedFileQuery }>(api.getSignedFile.url, async (request, reply) => {
     const blobKey = request.params['*'];
     const expiresSeconds = Number(request.query.expires);
     const sig = request.query.sig ?? '';

@@ -4,6 +4,8 @@ import { describeTask, findOwnTask } from '../../app/get-task.js';
 import { watchTask, type TaskWatch } from '../../app/watch-task.js';
 import { isTerminal, type Task } from '../../domain/task.js';
 import { requireKey } from '../auth.js';
+import { api } from '../openapi/api-catalogue.js';
+import type { TaskParams } from '../openapi/request-schemas.js';
 import { renderTask } from '../render-task.js';
 import { closingSignal } from '../shutdown-signal.js';
 
@@ -16,10 +18,12 @@ import { closingSignal } from '../shutdown-signal.js';
 export function registerTaskEventRoutes(app: FastifyInstance, deps: AppDeps): void {
   const closing = closingSignal(app);
 
-  app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId/events', async (request, reply) => {
+  app.get<{ Params: TaskParams }>(api.streamTaskEvents.url, async (request, reply) => {
     const key = await requireKey(deps, request, 'user');
     // Errors (401, 404) are ordinary JSON answers; only a stream that starts is hijacked.
     const task = await findOwnTask(deps, key.id, request.params.taskId);
+    // HEAD (served by this handler) gets the headers only, not a stream that stays open.
+    if (request.method === 'HEAD') return reply.header('content-type', 'text/event-stream; charset=utf-8').send();
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

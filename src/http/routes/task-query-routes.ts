@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { AppDeps } from '../../app/deps.js';
 import type { TaskDetails } from '../../app/get-task.js';
 import { listTasks } from '../../app/list-tasks.js';
@@ -7,24 +6,15 @@ import { resultExpired, taskContent } from '../../app/task-content.js';
 import { invalidField } from '../../domain/errors.js';
 import type { TaskStatus } from '../../domain/task.js';
 import { requireKey } from '../auth.js';
-import { parseInput, unixSeconds } from '../query-schemas.js';
+import { api } from '../openapi/api-catalogue.js';
+import type { TaskParams } from '../openapi/request-schemas.js';
+import { parseInput } from '../query-schemas.js';
 import { renderTask } from '../render-task.js';
 import { sendBlob } from '../send-blob.js';
 
 const statuses: readonly TaskStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
 
-const listQuerySchema = z.strictObject({
-  /** One status or a comma list; a repeated parameter works too. */
-  status: z.union([z.string().max(200), z.array(z.string().max(200)).max(10)]).optional(),
-  from: unixSeconds.optional(),
-  to: unixSeconds.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  after: z
-    .string()
-    .regex(/^task_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a task id')
-    .optional(),
-});
-
+const listQuerySchema = api.listTasks.request.query;
 const listKeys = Object.keys(listQuerySchema.shape);
 
 function parseStatuses(value: string | string[] | undefined): TaskStatus[] | undefined {
@@ -40,7 +30,7 @@ function parseStatuses(value: string | string[] | undefined): TaskStatus[] | und
 
 /** Listing the caller's tasks, and downloading a task's MP4 with the API key (Range, ETag). */
 export function registerTaskQueryRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/v1/tasks', async (request) => {
+  app.get(api.listTasks.url, async (request) => {
     const key = await requireKey(deps, request, 'user');
     const query = (request.query ?? {}) as Record<string, unknown>;
     const unknown = Object.keys(query).filter((k) => !listKeys.includes(k));
@@ -63,7 +53,7 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: AppDeps): vo
     return { code: 200, data: page.tasks.map((d: TaskDetails) => renderTask(deps, d)), has_more: page.hasMore, next_cursor: page.nextCursor };
   });
 
-  app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId/content', async (request, reply) => {
+  app.get<{ Params: TaskParams }>(api.getTaskContent.url, async (request, reply) => {
     const key = await requireKey(deps, request, 'user');
     const { task, blobKey } = await taskContent(deps, { keyId: key.id, taskId: request.params.taskId });
     return sendBlob(request, reply, await deps.blobs.pathFor(blobKey), {

@@ -7,11 +7,14 @@ import { AppError, invalidField } from '../../domain/errors.js';
 import type { MediaKind } from '../../domain/media-rules.js';
 import type { StoredFile } from '../../domain/ports.js';
 import { requireKey } from '../auth.js';
+import { api } from '../openapi/api-catalogue.js';
+import type { FileParams } from '../openapi/request-schemas.js';
+import type { FileJson } from '../openapi/response-schemas.js';
 import { sendBlob } from '../send-blob.js';
 
 const allKinds: readonly MediaKind[] = ['image', 'video', 'audio'];
 
-export function presentFile(file: StoredFile, baseUrl: string): object {
+export function presentFile(file: StoredFile, baseUrl: string): FileJson {
   return {
     id: file.id,
     object: 'file',
@@ -103,15 +106,15 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps): void 
         throw e;
       }
     };
-    scope.post('/v1/files', upload(allKinds));
-    scope.post('/v1/uploads/images', upload(['image']));
+    scope.post(api.uploadFile.url, upload(allKinds));
+    scope.post(api.uploadImage.url, upload(['image']));
 
-    scope.get<{ Params: { fileId: string } }>('/v1/files/:fileId', async (request) => {
+    scope.get<{ Params: FileParams }>(api.getFile.url, async (request) => {
       const key = await requireKey(deps, request, 'user');
       return { code: 200, data: presentFile(await findOwnFile(deps, key.id, request.params.fileId), deps.baseUrl()) };
     });
 
-    scope.get<{ Params: { fileId: string } }>('/v1/files/:fileId/content', async (request, reply) => {
+    scope.get<{ Params: FileParams }>(api.getFileContent.url, async (request, reply) => {
       const key = await requireKey(deps, request, 'user');
       const file = await findOwnFile(deps, key.id, request.params.fileId);
       const missing = () => new AppError('not_found', `No file with id '${file.id}'`, { param: 'file_id', reason: 'file_not_found' });

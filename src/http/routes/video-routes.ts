@@ -4,6 +4,8 @@ import { createTask } from '../../app/create-task.js';
 import type { AppDeps } from '../../app/deps.js';
 import { describeTask, getTask } from '../../app/get-task.js';
 import { requireKey } from '../auth.js';
+import { api } from '../openapi/api-catalogue.js';
+import { readIdempotencyKey, type TaskParams } from '../openapi/request-schemas.js';
 import { presentTask } from '../present-task.js';
 import { preferWaitHandler } from '../prefer-wait.js';
 import { isTerminal } from '../../domain/task.js';
@@ -13,22 +15,23 @@ export function registerVideoRoutes(app: FastifyInstance, deps: AppDeps): void {
   const render = (details: Awaited<ReturnType<typeof getTask>>) =>
     presentTask(details, deps.prices, deps.engines.get(details.task.engine)?.description ?? details.task.engine, deps.clock.nowMs());
 
-  app.post('/v1/videos/generations', async (request, reply) => {
+  // The body is validated by createTask with the domain's createRequestSchema (the catalogue's body schema).
+  app.post(api.createGeneration.url, async (request, reply) => {
     const key = await requireKey(deps, request, 'user');
-    const idem = request.headers['idempotency-key'];
-    const { task } = await createTask(deps, { key, body: request.body, ...(typeof idem === 'string' && { idempotencyKey: idem }) });
+    const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
+    const { task } = await createTask(deps, { key, body: request.body, ...(idempotencyKey !== undefined && { idempotencyKey }) });
     // Prefer: wait=N answers once the task ends (or after N s); the shape stays the seed's.
     const waited = await preferWait(request, reply, { keyId: key.id, taskId: task.id });
     return { code: 200, data: [{ status: waited && isTerminal(waited.status) ? waited.status : 'submitted', task_id: task.id }] };
   });
 
-  app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId', async (request, reply) => {
+  app.get<{ Params: TaskParams }>(api.getTask.url, async (request, reply) => {
     const key = await requireKey(deps, request, 'user');
     await preferWait(request, reply, { keyId: key.id, taskId: request.params.taskId });
     return { code: 200, data: render(await getTask(deps, { keyId: key.id, taskId: request.params.taskId })) };
   });
 
-  app.post<{ Params: { taskId: string } }>('/v1/tasks/:taskId/cancel', async (request) => {
+  app.post<{ Params: TaskParams }>(api.cancelTask.url, async (request) => {
     const key = await requireKey(deps, request, 'user');
     const task = await cancelTask(deps, { keyId: key.id, taskId: request.params.taskId });
     return { code: 200, data: render(await describeTask(deps, task)) };

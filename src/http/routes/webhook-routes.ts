@@ -3,10 +3,13 @@ import type { AppDeps } from '../../app/deps.js';
 import { listTaskWebhooks, redeliverWebhook } from '../../app/task-webhooks.js';
 import type { WebhookDelivery } from '../../domain/ports.js';
 import { requireKey } from '../auth.js';
+import { api } from '../openapi/api-catalogue.js';
+import type { TaskParams } from '../openapi/request-schemas.js';
+import type { WebhookDeliveryJson } from '../openapi/response-schemas.js';
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
 
-export function presentDelivery(d: WebhookDelivery): object {
+export function presentDelivery(d: WebhookDelivery): WebhookDeliveryJson {
   return {
     id: d.id,
     event: d.eventType,
@@ -15,7 +18,7 @@ export function presentDelivery(d: WebhookDelivery): object {
     attempts: d.attempts,
     last_status_code: d.lastStatusCode,
     last_error: d.lastError,
-    created: seconds(d.createdAtMs),
+    created: Math.floor(d.createdAtMs / 1000),
     next_attempt_at: d.status === 'pending' ? seconds(d.nextAttemptAtMs) : null,
     delivered: seconds(d.deliveredAtMs),
   };
@@ -23,13 +26,13 @@ export function presentDelivery(d: WebhookDelivery): object {
 
 /** A task's webhook deliveries and redelivery; a key sees only its own tasks (another's is a 404). */
 export function registerWebhookRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId/webhooks', async (request) => {
+  app.get<{ Params: TaskParams }>(api.listTaskWebhooks.url, async (request) => {
     const key = await requireKey(deps, request, 'user');
     const { task, deliveries } = await listTaskWebhooks(deps, { keyId: key.id, taskId: request.params.taskId });
     return { code: 200, data: { task_id: task.id, callback_url: task.callbackUrl, deliveries: deliveries.map(presentDelivery) } };
   });
 
-  app.post<{ Params: { taskId: string } }>('/v1/tasks/:taskId/webhooks/redeliver', async (request, reply) => {
+  app.post<{ Params: TaskParams }>(api.redeliverTaskWebhook.url, async (request, reply) => {
     const key = await requireKey(deps, request, 'user');
     const delivery = await redeliverWebhook(deps, { keyId: key.id, taskId: request.params.taskId });
     reply.code(202);

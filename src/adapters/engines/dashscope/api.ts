@@ -22,7 +22,7 @@ import {
   type UpstreamStatus,
   type UpstreamTaskView,
 } from './from-upstream.js';
-import { NetworkError, requestJson, type JsonResponse } from './http-json.js';
+import { NetworkError, requestJson, type JsonResponse } from './request-json.js';
 import type { UpstreamCreateBody } from './to-upstream.js';
 
 export interface ChannelAuth {

@@ -100,8 +100,6 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
   const channels = opts.channels;
   const health = new ChannelHealth();
   const pollers = new Map<string, AccountPoller>();
-  /** Tasks this process follows, per channel (a fallback count when the store's slot is stale). */
-  const local = new Map<string, Set<string>>();
 
   const channelById = (id: string) => channels.find((c) => c.id === id);
   const accountChannels = (account: string) => channels.filter((c) => accountOf(c) === account);
@@ -146,13 +144,6 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
     return p;
   }
 
-  const follow = (channelId: string, taskId: string, on: boolean) => {
-    const set = local.get(channelId) ?? new Set<string>();
-    if (on) set.add(taskId);
-    else set.delete(taskId);
-    local.set(channelId, set);
-  };
-
   const reconciler = new Reconciler({
     clock,
     pollerFor,
@@ -188,9 +179,8 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
       const ordered = orderChannels(usable, opts.random);
       const got = await ctx.acquireChannel(ordered.map((c) => ({ id: c.id, max: c.maxConcurrent })));
       if (got === null) return { kind: 'wait', retryAfterMs: 2000, reason: 'every upstream channel is at its concurrency limit' };
-      // The store keeps a task on the channel it first took. When that one refused (which proves nothing
-      // was created there) another channel takes the task, counted in this process.
-      const ch = ordered.find((c) => c.id === got) ?? ordered.find((c) => (local.get(c.id)?.size ?? 0) < c.maxConcurrent);
+      // The store keeps a task on the channel it took, unless that channel refused it (no longer offered).
+      const ch = ordered.find((c) => c.id === got);
       if (!ch) return { kind: 'wait', retryAfterMs: 2000, reason: 'every usable upstream channel is at its concurrency limit' };
 
       const outcome = await createOn(job, ctx, ch, body);
@@ -277,7 +267,6 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
       throw e;
     }
     pollerFor(sub.account)?.track(sub.upstreamTaskId, sentAtMs);
-    follow(ch.id, job.taskId, true);
     return { kind: 'running', progress: 0, state: encodeState(sub) };
   }
 
@@ -287,7 +276,6 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
       case 'step':
         return verdict.step;
       case 'adopted':
-        follow(verdict.state.channelId, job.taskId, true);
         return followStep(job, ctx, verdict.state);
       case 'not_created':
         return start(job, ctx);
@@ -302,7 +290,6 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
       return failed('upstream_unavailable', 'upstream_channel_removed', `The channel ${st.channelId} that accepted this task is no longer configured; its upstream task ${st.upstreamTaskId} cannot be followed`, false);
     }
     poller.track(st.upstreamTaskId, st.sentAtMs);
-    follow(st.channelId, job.taskId, true);
     const news = await poller.waitForChange(st.upstreamTaskId, st.upstreamStatus, pollWaitMs, ctx.signal);
     const status = news?.status ?? st.upstreamStatus;
     const next: SubmittedState = { ...st, upstreamStatus: status };
@@ -313,7 +300,6 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
     }
     const done = (step: Step) => {
       poller.untrack(st.upstreamTaskId);
-      follow(st.channelId, job.taskId, false);
       return step;
     };
     const id = st.upstreamTaskId;

@@ -5,9 +5,15 @@
  * What a token is spent on, in order:
  * 1. explicit requests (reconciling a create of unknown outcome, refreshing a dead result URL);
  * 2. the details of tasks a list showed as ended (the list has no video URL, usage or error message);
- * 3. the pages of a sweep: the batch list of SUCCEEDED tasks (FAILED and CANCELED every third sweep)
- *    created in the window of the tasks still running, at most once a second, when enough tasks are
- *    tracked to make one list page cheaper than querying each;
+ * 3. the pages of a sweep, at most once a second when enough tasks are tracked to make list pages cheaper
+ *    than single queries. The list filters on creation time only, so a sweep covers the creation window
+ *    of the tasks still running, in the cheaper of two ways:
+ *    - "ended": the SUCCEEDED tasks of the window (FAILED and CANCELED every third sweep), whose count
+ *      grows as tasks end;
+ *    - "open": the PENDING then RUNNING tasks of the window; a tracked task in neither has ended. Its
+ *      count shrinks as tasks end. A page-1 probe (page size 1) now and then re-reads the ended count.
+ *    A task that ends while a sweep pages may be missed (caught by the next sweep) or wrongly suspected
+ *    (one wasted detail query); neither is ever reported before its detail is in hand;
  * 4. single queries of the longest-unchecked tasks (when few are tracked, each about once a second;
  *    otherwise the leftover budget, which also catches UNKNOWN: expired tasks never show in the list).
  * engine.poll() waits here for news of its task (waitForChange), it never queries by itself.
@@ -72,14 +78,23 @@ interface Explicit {
   reject: (e: unknown) => void;
 }
 
+type ListStatus = NonNullable<ListParams['status']>;
+
 interface Sweep {
+  mode: 'ended' | 'open';
+  startedAtMs: number;
   startMs: number;
   endMs: number;
-  /** Pages still to read; pages 2..n of a status are added once its first page tells the count. */
-  queue: { status: NonNullable<ListParams['status']>; pageNo: number }[];
+  /** Pages still to read; pages 2..n of a status are added once a reply tells the count. */
+  queue: { status: ListStatus; pageNo: number; probe?: boolean }[];
   /** Pages queued so far, per status. */
   planned: Map<string, number>;
+  /** "open" mode: tracked tasks the lists showed as still PENDING or RUNNING. */
+  seen: Set<string>;
+  /** Tasks open when the sweep started, and inside its window. */
+  covered: string[];
   inFlight: number;
+  failed: boolean;
 }
 
 export type PollerAction = 'explicit' | 'detail' | 'sweep' | 'check';
@@ -94,6 +109,8 @@ export class AccountPoller {
   private sweep: Sweep | null = null;
   private lastSweepMs = -Infinity;
   private sweepCount = 0;
+  /** SUCCEEDED tasks in the sweep window, as last read (+ ends noticed since). */
+  private endedInWindow = 0;
   private inFlight = 0;
   private running = false;
   private wake: (() => void) | null = null;
@@ -242,13 +259,25 @@ export class AccountPoller {
   private startSweep(now: number, open: Tracked[]): void {
     const margin = (t: Tracked) => (t.createdExact ? 1000 : this.o.clockSkewMs);
     this.sweepCount++;
-    const statuses: NonNullable<ListParams['status']>[] = this.sweepCount % 3 === 1 ? ['SUCCEEDED', 'FAILED', 'CANCELED'] : ['SUCCEEDED'];
+    const startMs = Math.min(...open.map((t) => t.createdAtMs - margin(t)));
+    const endMs = Math.min(now + 1000, Math.max(...open.map((t) => t.createdAtMs + margin(t))));
+    // Two lists of the open tasks, or the ended ones: whichever needs fewer pages.
+    const mode = Math.ceil(open.length / pageSize) + 1 < Math.ceil(this.endedInWindow / pageSize) ? 'open' : 'ended';
+    const queue: Sweep['queue'] =
+      mode === 'open'
+        ? [...(this.sweepCount % 5 === 0 ? [{ status: 'SUCCEEDED' as const, pageNo: 1, probe: true }] : []), { status: 'PENDING', pageNo: 1 }, { status: 'RUNNING', pageNo: 1 }]
+        : (this.sweepCount % 3 === 1 ? (['SUCCEEDED', 'FAILED', 'CANCELED'] as const) : (['SUCCEEDED'] as const)).map((status) => ({ status, pageNo: 1 }));
     this.sweep = {
-      startMs: Math.min(...open.map((t) => t.createdAtMs - margin(t))),
-      endMs: Math.min(now + 1000, Math.max(...open.map((t) => t.createdAtMs + margin(t)))),
-      queue: statuses.map((status) => ({ status, pageNo: 1 })),
+      mode,
+      startedAtMs: now,
+      startMs,
+      endMs,
+      queue,
       planned: new Map(),
+      seen: new Set(),
+      covered: open.filter((t) => t.createdAtMs - margin(t) >= startMs && t.createdAtMs + margin(t) <= endMs).map((t) => t.id),
       inFlight: 0,
+      failed: false,
     };
     this.lastSweepMs = now;
   }
@@ -257,23 +286,38 @@ export class AccountPoller {
     const next = s.queue.shift()!;
     s.inFlight++;
     try {
-      const page = await this.o.client.list({ startMs: s.startMs, endMs: s.endMs, status: next.status, pageNo: next.pageNo, pageSize });
-      this.readPage(page);
-      // Tasks ending while the sweep pages push older ones further back: follow the growing total.
-      const planned = s.planned.get(next.status) ?? 1;
-      for (let p = planned + 1; p <= Math.min(page.totalPages, maxSweepPages); p++) s.queue.push({ status: next.status, pageNo: p });
-      s.planned.set(next.status, Math.max(planned, Math.min(page.totalPages, maxSweepPages)));
+      const page = await this.o.client.list({ startMs: s.startMs, endMs: s.endMs, status: next.status, pageNo: next.pageNo, pageSize: next.probe ? 1 : pageSize });
+      if (next.probe || (s.mode === 'ended' && next.status === 'SUCCEEDED' && next.pageNo === 1)) this.endedInWindow = page.total;
+      if (!next.probe) {
+        this.readPage(page, s);
+        // Tasks ending (or starting) while the sweep pages shift the rest: follow the growing total.
+        const planned = s.planned.get(next.status) ?? 1;
+        const last = Math.min(page.totalPages, maxSweepPages);
+        for (let p = planned + 1; p <= last; p++) s.queue.push({ status: next.status, pageNo: p });
+        s.planned.set(next.status, Math.max(planned, last));
+      }
     } catch (err) {
       // The sweep is abandoned; the next one starts over.
       s.queue.length = 0;
+      s.failed = true;
       this.failed(err, 'list');
     } finally {
       s.inFlight--;
-      if (this.sweep === s && s.queue.length === 0 && s.inFlight === 0) this.sweep = null;
+      if (this.sweep === s && s.queue.length === 0 && s.inFlight === 0) this.endSweep(s);
     }
   }
 
-  private readPage(page: UpstreamListPage): void {
+  private endSweep(s: Sweep): void {
+    this.sweep = null;
+    if (s.mode !== 'open' || s.failed) return;
+    // Open when the sweep started, inside its window, and in neither list: it has ended (or is gone).
+    for (const id of s.covered) {
+      const t = this.tracked.get(id);
+      if (t && !s.seen.has(id) && (t.status === 'UNSEEN' || !isTerminalUpstream(t.status))) t.needsDetail = true;
+    }
+  }
+
+  private readPage(page: UpstreamListPage, s: Sweep): void {
     for (const e of page.entries) {
       const t = this.tracked.get(e.taskId);
       if (!t) continue;
@@ -281,7 +325,9 @@ export class AccountPoller {
         t.createdAtMs = e.createdAtMs;
         t.createdExact = true;
       }
-      if (isTerminalUpstream(e.status) && (t.status === 'UNSEEN' || !isTerminalUpstream(t.status))) t.needsDetail = true;
+      if (isTerminalUpstream(e.status)) {
+        if (t.status === 'UNSEEN' || !isTerminalUpstream(t.status)) t.needsDetail = true;
+      } else s.seen.add(e.taskId);
     }
   }
 
@@ -298,6 +344,7 @@ export class AccountPoller {
         t.createdExact = true;
       }
       const changed = view.status !== t.status || (view.scheduledAtMs !== undefined && t.scheduledAtMs === undefined);
+      if (isTerminalUpstream(view.status) && (t.status === 'UNSEEN' || !isTerminalUpstream(t.status))) this.endedInWindow++;
       t.view = view;
       if (view.scheduledAtMs !== undefined) t.scheduledAtMs = view.scheduledAtMs;
       t.status = view.status;

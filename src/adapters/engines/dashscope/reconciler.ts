@@ -43,6 +43,18 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** A call that a flaky network should not fail at once: a few tries, a short pause between them. */
+async function retrying<T>(call: () => Promise<T>, tries = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (i >= tries) throw e;
+      await new Promise((r) => setTimeout(r, 200 * i));
+    }
+  }
+}
+
 export class Reconciler {
   /** Upstream task id -> our task id, for ids this process created, adopted or set aside. */
   private readonly claimed = new Map<string, string>();
@@ -165,11 +177,11 @@ export class Reconciler {
     const entries: UpstreamListEntry[] = [];
     const params: Omit<ListParams, 'pageNo'> = { startMs: window.fromMs, endMs: window.toMs, modelName: st.model, pageSize: 100 };
     for (let pageNo = 1; pageNo <= maxPages; pageNo++) {
-      const page = await poller.request(() => client.list({ ...params, pageNo }));
+      const page = await retrying(() => poller.request(() => client.list({ ...params, pageNo })));
       entries.push(...page.entries);
       if (pageNo >= page.totalPages || page.entries.length === 0) break;
     }
-    const known: KnownUpstreamWork = this.o.knownWork ? await this.o.knownWork(window.fromMs) : { claimed: new Map(), unresolved: [] };
+    const known: KnownUpstreamWork = this.o.knownWork ? await retrying(() => this.o.knownWork!(window.fromMs)) : { claimed: new Map(), unresolved: [] };
     const owner = (id: string) => this.claimed.get(id) ?? known.claimed.get(id);
     const seen = new Set<string>();
     const inWindow = entries.filter((e) => {
@@ -186,7 +198,7 @@ export class Reconciler {
     for (const e of open) {
       let prompt: string | undefined;
       if (e.status === 'SUCCEEDED') {
-        const view = await poller.request(() => client.query(e.taskId));
+        const view = await retrying(() => poller.request(() => client.query(e.taskId)));
         prompt = view.origPrompt ?? '';
       }
       candidates.push({ taskId: e.taskId, status: e.status, prompt });

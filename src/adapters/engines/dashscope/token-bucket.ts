@@ -2,11 +2,12 @@
  * The query budget of one upstream account, as a token bucket that holds at most one token. Pure: the
  * caller passes the time.
  *
- * Why one token and a rate below the budget: with capacity c and rate r, any window of W seconds sees at
- * most floor(r * W) + c requests leave. The upstream counts a sliding one-second window, and requests
- * arrive with some jitter, so W is a little over one second. With c = 1 and r = budget - 1 a window of
- * up to 1 + 1/(budget - 1) seconds (52 ms of jitter at 20/s) holds at most `budget` requests: the limit
- * holds at the upstream, not just at our end, and no burst ever lands at once.
+ * Why one token and a rate below the budget: with capacity 1 and rate r, any window of W seconds sees at
+ * most floor(r * W) + 1 requests leave. The upstream counts a sliding one-second window, and requests
+ * reach it with some jitter (network, and our own event loop under load), so the window we must respect
+ * is a little over one second. At 90 % of the budget (and at least one below it) a window of up to
+ * 1.11 s (20/s) holds at most `budget` requests: the limit holds at the upstream, not just at our end,
+ * and no burst ever lands at once.
  */
 export class TokenBucket {
   readonly ratePerSecond: number;
@@ -50,5 +51,5 @@ export class TokenBucket {
 
 /** The steady rate that keeps a one-token bucket within `budget` requests in any (slightly jittered) second. */
 export function budgetRate(budgetPerSecond: number): number {
-  return Math.max(budgetPerSecond / 2, budgetPerSecond - 1);
+  return Math.max(budgetPerSecond / 2, Math.min(budgetPerSecond - 1, budgetPerSecond * 0.9));
 }

@@ -6,7 +6,7 @@
 import { UpstreamCallError } from '../dashscope/api.js';
 import type { UpstreamFailure } from '../dashscope/errors.js';
 import type { UpstreamTaskView } from '../dashscope/from-upstream.js';
-import { NetworkError, requestJson, type JsonResponse } from '../dashscope/http-json.js';
+import { NetworkError, requestJson, type JsonResponse } from '../dashscope/request-json.js';
 import { fromRelayTask, type RelayCreateBody } from './to-relay.js';
 
 export interface RelayApiOptions {

@@ -1,0 +1,379 @@
+import type { z } from 'zod';
+import { createRequestSchema } from '../../domain/request.js';
+import * as req from './request-schemas.js';
+import * as res from './response-schemas.js';
+
+/**
+ * The route catalogue: every documented route with the schemas that validate its input and describe
+ * its answers. Route handlers register at `url` and validate with these very schema objects; the
+ * OpenAPI generator (build-openapi.ts) reads nothing else. A route the server registers that is not
+ * here (or the reverse) fails test/integration/openapi.test.ts.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** Who may call: `public` needs no key, `user` any valid key, `admin` a key with the admin scope. */
+export type Access = 'public' | 'user' | 'admin';
+
+export interface BodySpec {
+  /** Media type -> schema. JSON bodies are validated with the schema; uploads are streamed and probed. */
+  content: Record<string, z.ZodType>;
+  required?: boolean;
+  description?: string;
+}
+
+export interface ResponseSpec {
+  description: string;
+  /** Media type -> schema; none for an empty body. */
+  content?: Record<string, z.ZodType>;
+  /** Response header -> description. */
+  headers?: Record<string, string>;
+}
+
+export interface ApiRoute {
+  method: HttpMethod;
+  /** The Fastify path (`:param`, `*`); the document shows `{param}`. */
+  url: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: readonly string[];
+  access: Access;
+  request: {
+    params?: z.ZodObject;
+    query?: z.ZodObject;
+    headers?: z.ZodObject;
+    body?: BodySpec;
+  };
+  /** Successful answers by status. */
+  responses: Record<number, ResponseSpec>;
+  /** Error statuses beyond those every route of its access level may answer (401, 403, 429, 500). */
+  errors: readonly number[];
+}
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': schema });
+
+const rangeResponses = (mediaType: string, what: string): Record<number, ResponseSpec> => ({
+  200: {
+    description: what,
+    content: { [mediaType]: res.binarySchema },
+    headers: { ETag: 'Validator for If-None-Match.', 'Accept-Ranges': '`bytes`.', 'Last-Modified': 'When the file was written.' },
+  },
+  206: { description: 'The requested byte range.', content: { [mediaType]: res.binarySchema }, headers: { 'Content-Range': 'The range sent.' } },
+  304: { description: 'Not modified (If-None-Match / If-Modified-Since).' },
+});
+
+const uploadBody: BodySpec = {
+  required: true,
+  description: 'The file: a multipart field `file`, or the raw bytes with their Content-Type. The type is decided by probing the bytes.',
+  content: { 'multipart/form-data': req.multipartUploadSchema, 'application/octet-stream': req.rawUploadSchema },
+};
+
+export const api = {
+  createGeneration: {
+    method: 'POST',
+    url: '/v1/videos/generations',
+    operationId: 'createGeneration',
+    summary: 'Create a video generation',
+    description:
+      'Validates, routes (text-to-video, first frame, first + last frame, continuation) and quotes the request, then queues it. ' +
+      'Unknown fields are refused. Media URLs may be http(s) URLs, URLs from /v1/files, or data: URIs. ' +
+      'Defaults: resolution 1080P, duration 5, size 16:9 (text-to-video only), prompt_extend true, watermark false, seed random.',
+    tags: ['Tasks'],
+    access: 'user',
+    request: { headers: req.createHeaders, body: { required: true, content: json(createRequestSchema) } },
+    responses: { 200: { description: 'The task was accepted.', content: json(res.createReplySchema), headers: { 'Preference-Applied': 'With Prefer: wait, the wait used.' } } },
+    errors: [400, 402, 409, 413],
+  },
+  getTask: {
+    method: 'GET',
+    url: '/v1/tasks/:taskId',
+    operationId: 'getTask',
+    summary: 'Task status',
+    tags: ['Tasks'],
+    access: 'user',
+    request: { params: req.taskParams, headers: req.waitHeaders },
+    responses: { 200: { description: 'The task.', content: json(res.taskReplySchema), headers: { 'Preference-Applied': 'With Prefer: wait, the wait used.' } } },
+    errors: [404],
+  },
+  cancelTask: {
+    method: 'POST',
+    url: '/v1/tasks/:taskId/cancel',
+    operationId: 'cancelTask',
+    summary: 'Cancel a task',
+    description: 'Cancels a pending or processing task and releases its hold. Cancelling a cancelled task answers it as it is; a completed or failed task, or an upstream task that can no longer be cancelled, is a 409.',
+    tags: ['Tasks'],
+    access: 'user',
+    request: { params: req.taskParams },
+    responses: { 200: { description: 'The task after the cancel.', content: json(res.taskReplySchema) } },
+    errors: [404, 409],
+  },
+  listTasks: {
+    method: 'GET',
+    url: '/v1/tasks',
+    operationId: 'listTasks',
+    summary: 'List own tasks',
+    tags: ['Tasks'],
+    access: 'user',
+    request: { query: req.listTasksQuerySchema },
+    responses: { 200: { description: 'A page of tasks, newest first.', content: json(res.taskListReplySchema) } },
+    errors: [400],
+  },
+  getTaskContent: {
+    method: 'GET',
+    url: '/v1/tasks/:taskId/content',
+    operationId: 'getTaskContent',
+    summary: "Download a task's video",
+    description: 'The MP4 of a completed task, with HTTP Range and ETag. 410 once retention deleted it.',
+    tags: ['Tasks'],
+    access: 'user',
+    request: { params: req.taskParams, headers: req.rangeHeaders },
+    responses: rangeResponses('video/mp4', 'The video.'),
+    errors: [404, 410, 412, 416],
+  },
+  streamTaskEvents: {
+    method: 'GET',
+    url: '/v1/tasks/:taskId/events',
+    operationId: 'streamTaskEvents',
+    summary: 'Task status stream (SSE)',
+    tags: ['Tasks'],
+    access: 'user',
+    request: { params: req.taskParams },
+    responses: { 200: { description: 'The current state at once, then every change until the task ends.', content: { 'text/event-stream': res.eventStreamSchema } } },
+    errors: [404],
+  },
+  listTaskWebhooks: {
+    method: 'GET',
+    url: '/v1/tasks/:taskId/webhooks',
+    operationId: 'listTaskWebhooks',
+    summary: "A task's webhook deliveries",
+    tags: ['Webhooks'],
+    access: 'user',
+    request: { params: req.taskParams },
+    responses: { 200: { description: 'The deliveries, oldest first.', content: json(res.taskWebhooksReplySchema) } },
+    errors: [404],
+  },
+  redeliverTaskWebhook: {
+    method: 'POST',
+    url: '/v1/tasks/:taskId/webhooks/redeliver',
+    operationId: 'redeliverTaskWebhook',
+    summary: "Send a task's terminal webhook again",
+    description: 'Only once the task ended and when it has a callback URL (its own or its key\'s default); otherwise 409.',
+    tags: ['Webhooks'],
+    access: 'user',
+    request: { params: req.taskParams },
+    responses: { 202: { description: 'A new delivery was queued.', content: json(res.redeliveryReplySchema) } },
+    errors: [404, 409],
+  },
+  uploadFile: {
+    method: 'POST',
+    url: '/v1/files',
+    operationId: 'uploadFile',
+    summary: 'Upload a file (image, video, audio)',
+    description: 'The answer carries a URL usable in any media field of create. Limits: image 20 MB, video 100 MB, audio 15 MB.',
+    tags: ['Files'],
+    access: 'user',
+    request: { body: uploadBody },
+    responses: { 200: { description: 'The stored file.', content: json(res.fileReplySchema) } },
+    errors: [400, 413],
+  },
+  uploadImage: {
+    method: 'POST',
+    url: '/v1/uploads/images',
+    operationId: 'uploadImage',
+    summary: 'Upload an image (seed platform path)',
+    tags: ['Files'],
+    access: 'user',
+    request: { body: uploadBody },
+    responses: { 200: { description: 'The stored file.', content: json(res.fileReplySchema) } },
+    errors: [400, 413],
+  },
+  getFile: {
+    method: 'GET',
+    url: '/v1/files/:fileId',
+    operationId: 'getFile',
+    summary: 'An uploaded file',
+    tags: ['Files'],
+    access: 'user',
+    request: { params: req.fileParams },
+    responses: { 200: { description: 'The file.', content: json(res.fileReplySchema) } },
+    errors: [404],
+  },
+  getFileContent: {
+    method: 'GET',
+    url: '/v1/files/:fileId/content',
+    operationId: 'getFileContent',
+    summary: "Download an uploaded file's bytes",
+    tags: ['Files'],
+    access: 'user',
+    request: { params: req.fileParams, headers: req.rangeHeaders },
+    responses: rangeResponses('application/octet-stream', 'The file, with the Content-Type it was stored with.'),
+    errors: [404, 412, 416],
+  },
+  getSignedFile: {
+    method: 'GET',
+    url: '/files/*',
+    operationId: 'getSignedFile',
+    summary: 'Download through a signed URL',
+    description: 'Result URLs work without the API key: the signature is the credential, until the link expires.',
+    tags: ['Files'],
+    access: 'public',
+    request: { params: req.signedFileParams, query: req.signedFileQuerySchema },
+    responses: rangeResponses('application/octet-stream', 'The file (`video/mp4` for results).'),
+    errors: [403, 404],
+  },
+  getOwnKey: {
+    method: 'GET',
+    url: '/v1/me',
+    operationId: 'getOwnKey',
+    summary: 'The calling key: settings, balance, webhook secret',
+    tags: ['Account'],
+    access: 'user',
+    request: {},
+    responses: { 200: { description: 'The key.', content: json(res.ownKeyReplySchema) } },
+    errors: [],
+  },
+  getOwnUsage: {
+    method: 'GET',
+    url: '/v1/usage',
+    operationId: 'getOwnUsage',
+    summary: "The calling key's usage and ledger",
+    tags: ['Account'],
+    access: 'user',
+    request: { query: req.ownUsageQuerySchema },
+    responses: { 200: { description: 'Totals and a page of ledger entries.', content: json(res.usageReplySchema) } },
+    errors: [400],
+  },
+  createKey: {
+    method: 'POST',
+    url: '/admin/keys',
+    operationId: 'createKey',
+    summary: 'Create an API key',
+    tags: ['Admin'],
+    access: 'admin',
+    request: { body: { required: true, content: json(req.createKeySchema) } },
+    responses: { 200: { description: 'The key, with its secret shown this once.', content: json(res.createdKeyReplySchema) } },
+    errors: [400],
+  },
+  listKeys: {
+    method: 'GET',
+    url: '/admin/keys',
+    operationId: 'listKeys',
+    summary: 'List API keys',
+    tags: ['Admin'],
+    access: 'admin',
+    request: {},
+    responses: { 200: { description: 'Every key.', content: json(res.keyListReplySchema) } },
+    errors: [],
+  },
+  getKey: {
+    method: 'GET',
+    url: '/admin/keys/:keyId',
+    operationId: 'getKey',
+    summary: 'An API key',
+    tags: ['Admin'],
+    access: 'admin',
+    request: { params: req.keyParams },
+    responses: { 200: { description: 'The key.', content: json(res.keyReplySchema) } },
+    errors: [404],
+  },
+  updateKey: {
+    method: 'PATCH',
+    url: '/admin/keys/:keyId',
+    operationId: 'updateKey',
+    summary: 'Change an API key',
+    tags: ['Admin'],
+    access: 'admin',
+    request: { params: req.keyParams, body: { required: true, content: json(req.updateKeySchema) } },
+    responses: { 200: { description: 'The key after the change.', content: json(res.keyReplySchema) } },
+    errors: [400, 404],
+  },
+  revokeKey: {
+    method: 'POST',
+    url: '/admin/keys/:keyId/revoke',
+    operationId: 'revokeKey',
+    summary: 'Revoke an API key',
+    tags: ['Admin'],
+    access: 'admin',
+    request: { params: req.keyParams },
+    responses: { 200: { description: 'The revoked key.', content: json(res.keyReplySchema) } },
+    errors: [404],
+  },
+  deleteKey: {
+    method: 'DELETE',
+    url: '/admin/keys/:keyId',
+    operationId: 'deleteKey',
+    summary: 'Revoke an API key (DELETE form)',
+    tags: ['Admin'],
+    access: 'admin',
+    request: { params: req.keyParams },
+    responses: { 200: { description: 'The revoked key.', content: json(res.keyReplySchema) } },
+    errors: [404],
+  },
+  creditKey: {
+    method: 'POST',
+    url: '/admin/keys/:keyId/credit',
+    operationId: 'creditKey',
+    summary: "Credit (or adjust) a key's balance",
+    tags: ['Admin'],
+    access: 'admin',
+    request: { params: req.keyParams, body: { required: true, content: json(req.creditSchema) } },
+    responses: { 200: { description: 'The key after the credit.', content: json(res.keyReplySchema) } },
+    errors: [400, 404, 409],
+  },
+  getUsage: {
+    method: 'GET',
+    url: '/admin/usage',
+    operationId: 'getUsage',
+    summary: "Everyone's usage and ledger",
+    tags: ['Admin'],
+    access: 'admin',
+    request: { query: req.usageQuerySchema },
+    responses: { 200: { description: 'Totals and a page of ledger entries.', content: json(res.usageReplySchema) } },
+    errors: [400],
+  },
+  health: {
+    method: 'GET',
+    url: '/healthz',
+    operationId: 'health',
+    summary: 'Liveness',
+    tags: ['Service'],
+    access: 'public',
+    request: {},
+    responses: { 200: { description: 'The server answers.', content: json(res.healthSchema) } },
+    errors: [],
+  },
+  getOpenApiDocument: {
+    method: 'GET',
+    url: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This OpenAPI document',
+    tags: ['Service'],
+    access: 'public',
+    request: {},
+    responses: { 200: { description: 'OpenAPI 3.1, with this server as its server URL.', content: json(res.openApiDocumentSchema) } },
+    errors: [],
+  },
+  getDocs: {
+    method: 'GET',
+    url: '/docs',
+    operationId: 'getDocs',
+    summary: 'Interactive API docs',
+    description: 'Swagger UI for this document, served from this server (works offline).',
+    tags: ['Service'],
+    access: 'public',
+    request: {},
+    responses: { 200: { description: 'The docs page.', content: { 'text/html': res.htmlSchema } } },
+    errors: [],
+  },
+} as const satisfies Record<string, ApiRoute>;
+
+export type ApiCatalogue = typeof api;
+
+/** The static files of the docs page (Swagger UI's script, style and icons). */
+export const docsAssetsUrl = '/docs/:asset';
+
+/** Routes the server registers on purpose without documenting them. */
+export const undocumentedRoutes: readonly { method: HttpMethod; url: string; why: string }[] = [
+  { method: 'GET', url: docsAssetsUrl, why: 'static files of the docs page' },
+];
