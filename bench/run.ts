@@ -1,8 +1,9 @@
 import { benchFetchMemory } from './fetch-memory.js';
 import { benchBilling, benchHttp } from './http-throughput.js';
 import { benchRender } from './render.js';
+import { benchUpstreamPoll } from './upstream-poll.js';
 
-/** npm run bench: prints every number the issues ask for, measured in one run. */
+/** npm run bench [names...]: prints every number the issues ask for, measured in one run. */
 const results: Record<string, Record<string, number>> = {};
 const only = process.argv.slice(2);
 const benches: Record<string, () => Promise<Record<string, number>>> = {
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   billing: benchBilling,
   render: benchRender,
   fetch: benchFetchMemory,
+  upstream: benchUpstreamPoll,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;

@@ -195,10 +195,20 @@ export function toDelivery(r: Row): WebhookDelivery {
   };
 }
 
-/** INSERT statement text for a row object (named parameters). */
+const insertTexts = new Map<string, string>();
+
+/**
+ * INSERT statement text for a row object (named parameters). A table's row mapper always yields the
+ * same columns, so the text is built once per table (and stays the same string: cheap to look up).
+ */
 export function insertSql(table: string, row: Row): string {
-  const cols = Object.keys(row);
-  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
+  let text = insertTexts.get(table);
+  if (!text) {
+    const cols = Object.keys(row);
+    text = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
+    insertTexts.set(table, text);
+  }
+  return text;
 }
 
 /** One ledger entry to append (the stores add the id). */

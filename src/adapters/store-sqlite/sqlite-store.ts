@@ -1,5 +1,5 @@
 import type { FileStore, KeyStore, LedgerStore, TaskStore, WebhookStore } from '../../domain/ports.js';
-import { createWriteBatcher, openDb } from './sqlite-db.js';
+import { createReadBatcher, createWriteBatcher, openDb } from './sqlite-db.js';
 import { createSqliteFileStore } from './sqlite-file-store.js';
 import { createSqliteKeyStore } from './sqlite-key-store.js';
 import { createSqliteTaskStore } from './sqlite-task-store.js';
@@ -19,7 +19,7 @@ export function openSqliteStore(file: string): Stores {
   const db = openDb(file);
   const keys = createSqliteKeyStore(db);
   return {
-    tasks: createSqliteTaskStore(db, createWriteBatcher(db)),
+    tasks: createSqliteTaskStore(db, createWriteBatcher(db), createReadBatcher(db)),
     keys,
     ledger: keys,
     files: createSqliteFileStore(db),

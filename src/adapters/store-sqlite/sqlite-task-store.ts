@@ -10,8 +10,10 @@ type Row = Record<string, unknown>;
 const allStatuses: TaskStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-/** `write` runs a write transaction (group-committed; see createWriteBatcher). */
-export function createSqliteTaskStore(db: Db, write: <T>(fn: () => T) => Promise<T>): TaskStore {
+type Batcher = <T>(fn: () => T) => Promise<T>;
+
+/** `write` and `read` run transactions shared by the calls of one event-loop turn (sqlite-db.ts). */
+export function createSqliteTaskStore(db: Db, write: Batcher, read: Batcher): TaskStore {
   const byId = sql(db, 'SELECT * FROM tasks WHERE id = ?');
   const get = (id: string) => {
     const row = byId.get(id) as Row | undefined;
@@ -118,7 +120,7 @@ export function createSqliteTaskStore(db: Db, write: <T>(fn: () => T) => Promise
     },
 
     async getTask(id) {
-      return get(id);
+      return read(() => get(id));
     },
 
     async listTasks(q: TaskQuery) {
