@@ -124,6 +124,16 @@ export interface TaskStore {
   markResultExpired(id: string, nowMs: number): Promise<boolean>;
 }
 
+/** Every store port over one database (SQLite file or PostgreSQL), and its closing. */
+export interface Stores {
+  tasks: TaskStore;
+  keys: KeyStore;
+  ledger: LedgerStore;
+  files: FileStore;
+  webhooks: WebhookStore;
+  close(): Promise<void>;
+}
+
 // ---------- files ----------
 
 export interface StoredFile {

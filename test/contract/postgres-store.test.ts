@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stores } from '../../src/adapters/store-sqlite/sqlite-store.js';
+import type { Stores } from '../../src/domain/ports.js';
 import { openPostgresStore } from '../../src/adapters/store-postgres/postgres-store.js';
 import type { InsertTaskOutcome } from '../../src/domain/ports.js';
 import type { Task } from '../../src/domain/task.js';

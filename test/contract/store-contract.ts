@@ -1,17 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { noLimits, type ApiKey } from '../../src/domain/account.js';
 import { newId } from '../../src/domain/ids.js';
-import type { FileStore, KeyStore, LedgerStore, TaskStore, WebhookStore } from '../../src/domain/ports.js';
+import type { Stores } from '../../src/domain/ports.js';
 import type { Task } from '../../src/domain/task.js';
 
-export interface StoreUnderTest {
-  tasks: TaskStore;
-  keys: KeyStore;
-  ledger: LedgerStore;
-  files: FileStore;
-  webhooks: WebhookStore;
-  close(): Promise<void>;
-}
+export type StoreUnderTest = Stores;
 
 const t0 = 1_700_000_000_000;
 const leaseMs = 30_000;

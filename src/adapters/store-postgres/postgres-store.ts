@@ -1,4 +1,4 @@
-import type { Stores } from '../store-sqlite/sqlite-store.js';
+import type { Stores } from '../../domain/ports.js';
 import { createPool, migrate, type PgOptions } from './pg-db.js';
 import { createPgFileStore } from './pg-file-store.js';
 import { createPgKeyStore } from './pg-key-store.js';

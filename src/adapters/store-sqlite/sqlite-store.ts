@@ -1,4 +1,4 @@
-import type { FileStore, KeyStore, LedgerStore, TaskStore, WebhookStore } from '../../domain/ports.js';
+import type { Stores } from '../../domain/ports.js';
 import { createReadBatcher, createWriteBatcher, openDb } from './sqlite-db.js';
 import { createSqliteFileStore } from './sqlite-file-store.js';
 import { createSqliteKeyStore } from './sqlite-key-store.js';
@@ -6,15 +6,6 @@ import { createSqliteTaskStore } from './sqlite-task-store.js';
 import { createSqliteWebhookStore } from './sqlite-webhook-store.js';
 
 /** Every store port on one embedded SQLite file. */
-export interface Stores {
-  tasks: TaskStore;
-  keys: KeyStore;
-  ledger: LedgerStore;
-  files: FileStore;
-  webhooks: WebhookStore;
-  close(): Promise<void>;
-}
-
 export function openSqliteStore(file: string): Stores {
   const db = openDb(file);
   const keys = createSqliteKeyStore(db);

@@ -34,17 +34,7 @@ export function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../domain/seeded-random.js';
 
 /**
  * Per-account sliding one-second windows. `admitted` holds the requests let through (the limit counts

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../../../domain/seeded-random.js';
 
 /**
  * Every visual and audio parameter of a preview, derived from a hash of prompt + seed, so a request
@@ -28,25 +29,13 @@ const lifeRules = ['B3/S23', 'B36/S23', 'B3678/S34678', 'B368/S245', 'B34/S34'];
 /** A pentatonic set keeps any seed's drone consonant. */
 const baseFrequenciesHz = [110, 123.47, 146.83, 164.81, 196, 220];
 
-/** mulberry32: tiny, fast, and the same on every platform. */
-function rng(seed32: number): () => number {
-  let a = seed32 >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hex(n: number): string {
   return Math.round(Math.min(255, Math.max(0, n))).toString(16).padStart(2, '0');
 }
 
 export function lookFor(prompt: string | undefined, seed: number): Look {
   const digest = createHash('sha256').update(JSON.stringify([prompt ?? '', seed])).digest();
-  const next = rng(digest.readUInt32BE(0));
+  const next = seededRandom(digest.readUInt32BE(0));
   const between = (lo: number, hi: number) => lo + (hi - lo) * next();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const sign = () => (next() < 0.5 ? -1 : 1);
