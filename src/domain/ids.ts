@@ -1,11 +1,23 @@
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
 export type IdPrefix = 'task' | 'key' | 'req' | 'file' | 'wrk' | 'led' | 'whd';
 
+// Cryptographic randomness drawn 4 KiB at a time: the library's default asks the kernel for one byte
+// per character, sixteen system calls per id.
+const pool = Buffer.alloc(4096);
+let next = pool.length;
+function cryptoFraction(): number {
+  if (next === pool.length) {
+    randomFillSync(pool);
+    next = 0;
+  }
+  return pool[next++]! / 256;
+}
+
 // Monotonic: ids made in the same millisecond still sort in creation order (cursor pagination).
-const nextUlid = monotonicFactory();
-// Request ids only label log lines and error envelopes; they need no cryptographic randomness,
-// and every request makes one.
+const nextUlid = monotonicFactory(cryptoFraction);
+// Request ids only label log lines and error envelopes; they need no cryptographic randomness.
 const nextRequestUlid = monotonicFactory(Math.random);
 
 /** Prefixed, time-sortable ids: 'task_01J...' (26-char ULID). */
