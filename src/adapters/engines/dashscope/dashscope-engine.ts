@@ -2,31 +2,28 @@
  * The DashScope engine: runs each task on Alibaba Cloud Model Studio (the real Wan2.7 model).
  *
  * start(): picks a channel (priority, then weight, healthy only) through the store's atomic slot count,
- * saves "creating" BEFORE sending the create, then "submitted" with the upstream task id. poll(): waits
- * for the account's shared poller (poller.ts) to report news of the task; on success downloads the MP4 at
- * once through the SSRF-guarded fetcher (upstream URLs die after 24 h) and checks it with the prober.
- * A create of unknown outcome is reconciled against the upstream task list (reconcile.ts), never resent
- * blindly; poll() does the same for a task found in "creating" after a crash.
+ * saves "creating" BEFORE sending the create, then "submitted" with the upstream task id (create-step.ts).
+ * poll(): waits for the account's shared poller (poller.ts) to report news of the task; on success
+ * downloads the MP4 at once through the SSRF-guarded fetcher (upstream URLs die after 24 h) and checks it
+ * with the prober (follow-step.ts). A create of unknown outcome is reconciled against the upstream task
+ * list (reconcile.ts), never resent blindly; poll() does the same for a task found in "creating" after a
+ * crash. This file wires the two paths to the per-account pollers and the reconciler.
  * Docs: see the headers of api.ts, from-upstream.ts and errors.ts.
  */
-import { randomUUID } from 'node:crypto';
 import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
 import { createDashscopeApi, UpstreamCallError, type DashscopeApi } from './api.js';
-import { accountOf, ChannelHealth, orderChannels, type Channel } from './channels.js';
-import { decodeState, encodeState, estimateProgress, type CreatingState, type EngineState, type SubmittedState } from './engine-state.js';
-import { collectResult } from './collect-result.js';
-import { classifyTaskFailure } from './errors.js';
+import { accountOf, ChannelHealth, type Channel } from './channels.js';
+import { createStep, reconcileStep } from './create-step.js';
+import { failed, type EngineDeps, type EngineLog } from './engine-deps.js';
+import { decodeState, type EngineState } from './engine-state.js';
+import { followStep } from './follow-step.js';
 import { AccountPoller, type PollerClient, type PollerOptions } from './poller.js';
 import { Reconciler } from './reconciler.js';
 import type { KnownUpstreamWorkSource } from './reconcile.js';
-import { MissingMediaUrlError, toUpstreamCreate, type UpstreamCreateBody } from './to-upstream.js';
 
 export type { Channel } from './channels.js';
-
-export interface EngineLog {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+export type { EngineLog } from './engine-deps.js';
+export { sleep } from './sleep.js';
 
 export interface DashscopeEngineOptions {
   channels: Channel[];
@@ -68,22 +65,6 @@ export interface DashscopeEngine extends Engine {
 
 const systemClock: Clock = { nowMs: () => Date.now() };
 const quietLog: EngineLog = { info: () => undefined, warn: () => undefined };
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
-
-type Step = EngineStep;
-const failed = (code: string, reason: string, message: string, retryable: boolean): Step => ({ kind: 'failed', error: { code, message, reason }, retryable });
 
 export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEngine {
   if (opts.channels.length === 0) throw new Error('the DashScope engine needs at least one channel');
@@ -157,191 +138,36 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
     log,
   });
 
-  // ---------- start: pick a channel, save, create ----------
+  const d: EngineDeps = {
+    clock,
+    log,
+    api,
+    channels,
+    health,
+    reconciler,
+    fetcher: opts.fetcher,
+    prober: opts.prober,
+    random: opts.random,
+    createTimeoutMs,
+    pollWaitMs,
+    unhealthyForMs,
+    retryFailedUpstream,
+    maxResultBytes,
+    pollerFor,
+    clientFor,
+  };
+  const start = (job: EngineJob, ctx: EngineContext): Promise<EngineStep> => createStep(d, job, ctx);
 
-  async function start(job: EngineJob, ctx: EngineContext): Promise<Step> {
-    let body: UpstreamCreateBody;
-    try {
-      body = toUpstreamCreate(job.request, job.mediaUrls);
-    } catch (e) {
-      if (e instanceof MissingMediaUrlError) return failed('internal', 'missing_input', e.message, false);
-      throw e;
-    }
-    const refused = new Set<string>();
-    for (let transientTries = 0; ; ) {
-      const now = clock.nowMs();
-      const usable = channels.filter((c) => !refused.has(c.id) && health.usable(c.id, now));
-      if (usable.length === 0) {
-        const next = health.nextUsableMs(channels.map((c) => c.id), now);
-        const why = channels.map((c) => `${c.id}: ${health.brokenReason(c.id, now) ?? 'throttled'}`).join(', ');
-        return { kind: 'wait', retryAfterMs: Math.min(60_000, Math.max(1000, next - now)), reason: `no upstream channel can take a create now (${why})` };
-      }
-      const ordered = orderChannels(usable, opts.random);
-      const got = await ctx.acquireChannel(ordered.map((c) => ({ id: c.id, max: c.maxConcurrent })));
-      if (got === null) return { kind: 'wait', retryAfterMs: 2000, reason: 'every upstream channel is at its concurrency limit' };
-      // The store keeps a task on the channel it took, unless that channel refused it (no longer offered).
-      const ch = ordered.find((c) => c.id === got);
-      if (!ch) return { kind: 'wait', retryAfterMs: 2000, reason: 'every usable upstream channel is at its concurrency limit' };
-
-      const outcome = await createOn(job, ctx, ch, body);
-      if (outcome === 'next_channel') {
-        refused.add(ch.id);
-        continue;
-      }
-      if (outcome === 'throttled') continue;
-      if (typeof outcome === 'object' && 'transient' in outcome) {
-        if (++transientTries <= 2) {
-          await sleep(500 * transientTries, ctx.signal);
-          continue;
-        }
-        return failed('upstream_unavailable', 'upstream_error', `The upstream did not take the task: ${outcome.transient}`, true);
-      }
-      return outcome;
-    }
-  }
-
-  async function createOn(job: EngineJob, ctx: EngineContext, ch: Channel, body: UpstreamCreateBody): Promise<Step | 'next_channel' | 'throttled' | { transient: string }> {
-    const sentAtMs = clock.nowMs();
-    const creating: CreatingState = {
-      v: 1,
-      phase: 'creating',
-      channelId: ch.id,
-      account: accountOf(ch),
-      attemptId: randomUUID(),
-      model: body.model,
-      sentAtMs,
-      deadlineMs: sentAtMs + createTimeoutMs,
-    };
-    await ctx.saveState(encodeState(creating));
-    reconciler.creating(job, creating);
-    let accepted: { taskId: string; status: SubmittedState['upstreamStatus'] };
-    try {
-      accepted = await api.create(ch, body);
-    } catch (e) {
-      if (!(e instanceof UpstreamCallError)) {
-        reconciler.resolved(job.taskId);
-        throw e;
-      }
-      const f = e.failure;
-      const now = clock.nowMs();
-      if (f.kind === 'unknown_outcome') {
-        log.warn({ taskId: job.taskId, channel: ch.id, err: f.message }, 'DashScope create of unknown outcome; reconciling');
-        const st: CreatingState = { ...creating, deadlineMs: Math.max(now, sentAtMs) };
-        await ctx.saveState(encodeState(st));
-        return reconcileStep(job, ctx, st);
-      }
-      reconciler.resolved(job.taskId);
-      await ctx.saveState(encodeState({ v: 1, phase: 'idle', note: `${ch.id} refused: ${f.code}` }));
-      switch (f.kind) {
-        case 'throttled':
-          health.markThrottled(ch.id, now + f.retryAfterMs);
-          return 'throttled';
-        case 'permanent':
-          return failed('invalid_request', f.reason, `The upstream refused the request: ${f.message} (${f.code})`, false);
-        case 'channel_broken':
-          health.markBroken(ch.id, f.reason, now + unhealthyForMs);
-          log.warn({ channel: ch.id, code: f.code }, 'DashScope channel refused a create; set aside, trying another');
-          return 'next_channel';
-        case 'transient':
-          return { transient: `${f.message} (${f.code})` };
-      }
-    }
-    reconciler.claim(accepted.taskId, job.taskId);
-    reconciler.resolved(job.taskId);
-    const sub: SubmittedState = {
-      v: 1,
-      phase: 'submitted',
-      channelId: ch.id,
-      account: creating.account,
-      attemptId: creating.attemptId,
-      model: body.model,
-      upstreamTaskId: accepted.taskId,
-      sentAtMs,
-      upstreamStatus: accepted.status,
-    };
-    try {
-      await ctx.saveState(encodeState(sub));
-    } catch (e) {
-      // Cancelled while the create was in flight: do not leave a paid render running for nobody.
-      await api.cancel(ch, accepted.taskId).catch(() => undefined);
-      throw e;
-    }
-    pollerFor(sub.account)?.track(sub.upstreamTaskId, sentAtMs);
-    return { kind: 'running', progress: 0, state: encodeState(sub) };
-  }
-
-  async function reconcileStep(job: EngineJob, ctx: EngineContext, st: CreatingState): Promise<Step> {
-    const verdict = await reconciler.round(job, ctx, st);
-    switch (verdict.kind) {
-      case 'step':
-        return verdict.step;
-      case 'adopted':
-        return followStep(job, ctx, verdict.state);
-      case 'not_created':
-        return start(job, ctx);
-    }
-  }
-
-  // ---------- poll: follow the upstream task ----------
-
-  async function followStep(job: EngineJob, ctx: EngineContext, st: SubmittedState): Promise<Step> {
-    const poller = pollerFor(st.account);
-    if (!poller) {
-      return failed('upstream_unavailable', 'upstream_channel_removed', `The channel ${st.channelId} that accepted this task is no longer configured; its upstream task ${st.upstreamTaskId} cannot be followed`, false);
-    }
-    poller.track(st.upstreamTaskId, st.sentAtMs);
-    const news = await poller.waitForChange(st.upstreamTaskId, st.upstreamStatus, pollWaitMs, ctx.signal);
-    const status = news?.status ?? st.upstreamStatus;
-    const next: SubmittedState = { ...st, upstreamStatus: status };
-    if (status === 'UNSEEN' || status === 'PENDING' || status === 'RUNNING' || !news) {
-      const progress = estimateProgress(status, st.sentAtMs, news?.scheduledAtMs, clock.nowMs());
-      ctx.onProgress(progress);
-      return { kind: 'running', progress, state: encodeState(next) };
-    }
-    const done = (step: Step) => {
-      poller.untrack(st.upstreamTaskId);
-      return step;
-    };
-    const id = st.upstreamTaskId;
-    switch (status) {
-      case 'SUCCEEDED': {
-        const step = await collectResult({
-          job,
-          ctx,
-          fetcher: opts.fetcher,
-          prober: opts.prober,
-          maxBytes: maxResultBytes,
-          view: news.view!,
-          refresh: () => poller.request(() => clientFor(st.account).query(st.upstreamTaskId)),
-        });
-        return step.kind === 'failed' && step.retryable ? step : done(step);
-      }
-      case 'FAILED': {
-        const v = classifyTaskFailure(news.view?.errorCode, news.view?.errorMessage);
-        const retry = v.retryable && retryFailedUpstream;
-        // It provably ended: a retry is a new create.
-        if (retry) await ctx.saveState(encodeState({ v: 1, phase: 'idle', note: `upstream task ${id} failed (${news.view?.errorCode ?? 'unknown'})` }));
-        return done(failed(v.code, v.reason, v.message, retry));
-      }
-      case 'CANCELED':
-        return done(failed('upstream_unavailable', 'upstream_cancelled', `The upstream task ${id} was cancelled upstream (not through this gateway)`, false));
-      case 'UNKNOWN':
-        return done(
-          failed('upstream_unavailable', 'upstream_task_expired', `The upstream no longer knows task ${id}: it expired (tasks are kept 24 h) or is not visible to this account; any result is lost`, false),
-        );
-    }
-  }
-
-  async function poll(job: EngineJob, state: string, ctx: EngineContext): Promise<Step> {
+  async function poll(job: EngineJob, state: string, ctx: EngineContext): Promise<EngineStep> {
     const st: EngineState | undefined = decodeState(state);
     if (!st) return failed('internal', 'bad_engine_state', 'The saved DashScope engine state is unreadable', false);
     switch (st.phase) {
       case 'idle':
         return start(job, ctx);
       case 'creating':
-        return reconcileStep(job, ctx, st);
+        return reconcileStep(d, job, ctx, st);
       case 'submitted':
-        return followStep(job, ctx, st);
+        return followStep(d, job, ctx, st);
       case 'abandoned':
         return failed('upstream_unavailable', 'upstream_create_unreconciled', 'The create of this task could not be reconciled with the upstream', false);
     }

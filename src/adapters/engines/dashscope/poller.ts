@@ -5,24 +5,21 @@
  * What a token is spent on, in order:
  * 1. explicit requests (reconciling a create of unknown outcome, refreshing a dead result URL);
  * 2. the details of tasks a list showed as ended (the list has no video URL, usage or error message);
- * 3. the pages of a sweep, at most once a second when enough tasks are tracked to make list pages cheaper
- *    than single queries. The list filters on creation time only, so a sweep covers the creation window
- *    of the tasks still running, in the cheaper of two ways:
- *    - "ended": the SUCCEEDED tasks of the window (FAILED and CANCELED every third sweep), whose count
- *      grows as tasks end;
- *    - "open": the PENDING then RUNNING tasks of the window; a tracked task in neither has ended. Its
- *      count shrinks as tasks end. A page-1 probe (page size 1) now and then re-reads the ended count.
- *    A task that ends while a sweep pages may be missed (caught by the next sweep) or wrongly suspected
- *    (one wasted detail query); neither is ever reported before its detail is in hand;
+ * 3. the pages of a sweep (list-sweeper.ts), at most once a second when enough tasks are tracked to make
+ *    list pages cheaper than single queries; a task a sweep suspects of having ended is reported only
+ *    once its detail is in hand;
  * 4. single queries of the longest-unchecked tasks (when few are tracked, each about once a second;
  *    otherwise the leftover budget, which also catches UNKNOWN: expired tasks never show in the list).
  * engine.poll() waits here for news of its task (waitForChange), it never queries by itself.
  *
- * `step()` takes one decision and runs it: tests drive it with a fake clock; `start()` runs it in a loop.
+ * `step()` takes one decision and runs it: tests drive it with a fake clock; `start()` runs it in a loop
+ * (budget-loop.ts).
  */
 import type { Clock } from '../../../domain/ports.js';
 import { UpstreamCallError, type ListParams } from './api.js';
+import { BudgetLoop } from './budget-loop.js';
 import { isTerminalUpstream, type UpstreamListPage, type UpstreamStatus, type UpstreamTaskView } from './from-upstream.js';
+import { ListSweeper, type SweepTarget } from './list-sweeper.js';
 import { TokenBucket } from './token-bucket.js';
 
 export interface PollerClient {
@@ -58,7 +55,7 @@ export interface TaskNews {
   scheduledAtMs?: number;
 }
 
-interface Tracked extends TaskNews {
+interface Tracked extends TaskNews, SweepTarget {
   id: string;
   createdAtMs: number;
   createdExact: boolean;
@@ -78,42 +75,14 @@ interface Explicit {
   reject: (e: unknown) => void;
 }
 
-type ListStatus = NonNullable<ListParams['status']>;
-
-interface Sweep {
-  mode: 'ended' | 'open';
-  startedAtMs: number;
-  startMs: number;
-  endMs: number;
-  /** Pages still to read; pages 2..n of a status are added once a reply tells the count. */
-  queue: { status: ListStatus; pageNo: number; probe?: boolean }[];
-  /** Pages queued so far, per status. */
-  planned: Map<string, number>;
-  /** "open" mode: tracked tasks the lists showed as still PENDING or RUNNING. */
-  seen: Set<string>;
-  /** Tasks open when the sweep started, and inside its window. */
-  covered: string[];
-  inFlight: number;
-  failed: boolean;
-}
-
 export type PollerAction = 'explicit' | 'detail' | 'sweep' | 'check';
-
-const pageSize = 100;
-const maxSweepPages = 200;
 
 export class AccountPoller {
   private readonly bucket: TokenBucket;
   private readonly tracked = new Map<string, Tracked>();
   private readonly explicit: Explicit[] = [];
-  private sweep: Sweep | null = null;
-  private lastSweepMs = -Infinity;
-  private sweepCount = 0;
-  /** SUCCEEDED tasks in the sweep window, as last read (+ ends noticed since). */
-  private endedInWindow = 0;
-  private inFlight = 0;
-  private running = false;
-  private wake: (() => void) | null = null;
+  private readonly sweeper: ListSweeper;
+  private readonly runner: BudgetLoop<PollerAction>;
   private readonly o: Required<Omit<PollerOptions, 'onError'>> & Pick<PollerOptions, 'onError'>;
 
   constructor(opts: PollerOptions) {
@@ -128,6 +97,15 @@ export class AccountPoller {
       ...opts,
     };
     this.bucket = new TokenBucket(opts.budgetPerSecond, opts.clock.nowMs());
+    this.sweeper = new ListSweeper({
+      client: this.o.client,
+      tracked: this.tracked,
+      intervalMs: this.o.sweepIntervalMs,
+      minTasks: this.o.sweepMinTasks,
+      clockSkewMs: this.o.clockSkewMs,
+      onError: (err, what) => this.failed(err, what),
+    });
+    this.runner = new BudgetLoop<PollerAction>({ bucket: this.bucket, clock: this.o.clock, maxInFlight: this.o.maxInFlight, pick: (now) => this.pick(now) });
   }
 
   /** Starts following an upstream task (idempotent). createdAtMs: our clock, just before the create. */
@@ -229,13 +207,8 @@ export class AccountPoller {
     }
     this.forgetIdle(now);
     const open = this.unfinished().filter((t) => !t.busy && t.notBeforeMs <= now);
-    const sweep = this.sweep;
-    if (sweep && sweep.queue.length > 0) return { action: 'sweep', run: () => this.sweepPage(sweep) };
-    if (!sweep && open.length >= this.o.sweepMinTasks && now - this.lastSweepMs >= this.o.sweepIntervalMs) {
-      this.startSweep(now, open);
-      const started = this.sweep!;
-      return { action: 'sweep', run: () => this.sweepPage(started) };
-    }
+    const page = this.sweeper.nextPage(now, open);
+    if (page) return { action: 'sweep', run: page };
     const every = open.length >= this.o.sweepMinTasks ? this.o.idleRecheckMs : this.o.recheckMs;
     let oldest: Tracked | undefined;
     for (const t of open) if (!oldest || t.lastCheckedMs < oldest.lastCheckedMs) oldest = t;
@@ -245,7 +218,8 @@ export class AccountPoller {
     }
     const candidates: number[] = [];
     if (oldest) candidates.push(oldest.lastCheckedMs + every - now);
-    if (!sweep && open.length >= this.o.sweepMinTasks) candidates.push(this.lastSweepMs + this.o.sweepIntervalMs - now);
+    const sweepDueMs = this.sweeper.dueInMs(now, open);
+    if (sweepDueMs !== null) candidates.push(sweepDueMs);
     for (const t of this.tracked.values()) if (t.notBeforeMs > now) candidates.push(t.notBeforeMs - now);
     return candidates.length ? { dueInMs: Math.max(1, Math.min(...candidates)) } : null;
   }
@@ -253,81 +227,6 @@ export class AccountPoller {
   private forgetIdle(now: number): void {
     for (const t of this.tracked.values()) {
       if (t.waiters.size === 0 && !t.busy && now - t.lastInterestMs > this.o.forgetAfterMs) this.tracked.delete(t.id);
-    }
-  }
-
-  private startSweep(now: number, open: Tracked[]): void {
-    const margin = (t: Tracked) => (t.createdExact ? 1000 : this.o.clockSkewMs);
-    this.sweepCount++;
-    const startMs = Math.min(...open.map((t) => t.createdAtMs - margin(t)));
-    const endMs = Math.min(now + 1000, Math.max(...open.map((t) => t.createdAtMs + margin(t))));
-    // Two lists of the open tasks, or the ended ones: whichever needs fewer pages.
-    const mode = Math.ceil(open.length / pageSize) + 1 < Math.ceil(this.endedInWindow / pageSize) ? 'open' : 'ended';
-    const queue: Sweep['queue'] =
-      mode === 'open'
-        ? [...(this.sweepCount % 5 === 0 ? [{ status: 'SUCCEEDED' as const, pageNo: 1, probe: true }] : []), { status: 'PENDING', pageNo: 1 }, { status: 'RUNNING', pageNo: 1 }]
-        : (this.sweepCount % 3 === 1 ? (['SUCCEEDED', 'FAILED', 'CANCELED'] as const) : (['SUCCEEDED'] as const)).map((status) => ({ status, pageNo: 1 }));
-    this.sweep = {
-      mode,
-      startedAtMs: now,
-      startMs,
-      endMs,
-      queue,
-      planned: new Map(),
-      seen: new Set(),
-      covered: open.filter((t) => t.createdAtMs - margin(t) >= startMs && t.createdAtMs + margin(t) <= endMs).map((t) => t.id),
-      inFlight: 0,
-      failed: false,
-    };
-    this.lastSweepMs = now;
-  }
-
-  private async sweepPage(s: Sweep): Promise<void> {
-    const next = s.queue.shift()!;
-    s.inFlight++;
-    try {
-      const page = await this.o.client.list({ startMs: s.startMs, endMs: s.endMs, status: next.status, pageNo: next.pageNo, pageSize: next.probe ? 1 : pageSize });
-      if (next.probe || (s.mode === 'ended' && next.status === 'SUCCEEDED' && next.pageNo === 1)) this.endedInWindow = page.total;
-      if (!next.probe) {
-        this.readPage(page, s);
-        // Tasks ending (or starting) while the sweep pages shift the rest: follow the growing total.
-        const planned = s.planned.get(next.status) ?? 1;
-        const last = Math.min(page.totalPages, maxSweepPages);
-        for (let p = planned + 1; p <= last; p++) s.queue.push({ status: next.status, pageNo: p });
-        s.planned.set(next.status, Math.max(planned, last));
-      }
-    } catch (err) {
-      // The sweep is abandoned; the next one starts over.
-      s.queue.length = 0;
-      s.failed = true;
-      this.failed(err, 'list');
-    } finally {
-      s.inFlight--;
-      if (this.sweep === s && s.queue.length === 0 && s.inFlight === 0) this.endSweep(s);
-    }
-  }
-
-  private endSweep(s: Sweep): void {
-    this.sweep = null;
-    if (s.mode !== 'open' || s.failed) return;
-    // Open when the sweep started, inside its window, and in neither list: it has ended (or is gone).
-    for (const id of s.covered) {
-      const t = this.tracked.get(id);
-      if (t && !s.seen.has(id) && (t.status === 'UNSEEN' || !isTerminalUpstream(t.status))) t.needsDetail = true;
-    }
-  }
-
-  private readPage(page: UpstreamListPage, s: Sweep): void {
-    for (const e of page.entries) {
-      const t = this.tracked.get(e.taskId);
-      if (!t) continue;
-      if (e.createdAtMs !== undefined) {
-        t.createdAtMs = e.createdAtMs;
-        t.createdExact = true;
-      }
-      if (isTerminalUpstream(e.status)) {
-        if (t.status === 'UNSEEN' || !isTerminalUpstream(t.status)) t.needsDetail = true;
-      } else s.seen.add(e.taskId);
     }
   }
 
@@ -344,7 +243,7 @@ export class AccountPoller {
         t.createdExact = true;
       }
       const changed = view.status !== t.status || (view.scheduledAtMs !== undefined && t.scheduledAtMs === undefined);
-      if (isTerminalUpstream(view.status) && (t.status === 'UNSEEN' || !isTerminalUpstream(t.status))) this.endedInWindow++;
+      if (isTerminalUpstream(view.status) && (t.status === 'UNSEEN' || !isTerminalUpstream(t.status))) this.sweeper.noteEnded();
       t.view = view;
       if (view.scheduledAtMs !== undefined) t.scheduledAtMs = view.scheduledAtMs;
       t.status = view.status;
@@ -372,65 +271,19 @@ export class AccountPoller {
    * One decision: when a token is free and there is work, spends it and waits for the call.
    * Returns the action taken, or null (no token, or nothing to do).
    */
-  async step(): Promise<PollerAction | null> {
-    const now = this.o.clock.nowMs();
-    if (this.bucket.msUntilToken(now) > 0) return null;
-    const next = this.pick(now);
-    if (!next || !('action' in next)) return null;
-    this.bucket.tryTake(now);
-    await next.run();
-    return next.action;
+  step(): Promise<PollerAction | null> {
+    return this.runner.step();
   }
 
   private kick(): void {
-    const w = this.wake;
-    this.wake = null;
-    w?.();
+    this.runner.kick();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    void this.loop();
+    this.runner.start();
   }
 
   stop(): void {
-    this.running = false;
-    this.kick();
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      const now = this.o.clock.nowMs();
-      let waitMs: number | null = null;
-      if (this.inFlight >= this.o.maxInFlight) waitMs = 1000;
-      else {
-        const tokenMs = this.bucket.msUntilToken(now);
-        if (tokenMs > 0) waitMs = tokenMs;
-      }
-      if (waitMs === null) {
-        const next = this.pick(now);
-        if (next && 'action' in next) {
-          this.bucket.tryTake(now);
-          this.inFlight++;
-          void next.run().finally(() => {
-            this.inFlight--;
-            this.kick();
-          });
-          continue;
-        }
-        waitMs = next ? next.dueInMs : null;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = waitMs === null ? undefined : setTimeout(() => fire(), waitMs);
-        timer?.unref?.();
-        const fire = () => {
-          clearTimeout(timer);
-          if (this.wake === fire) this.wake = null;
-          resolve();
-        };
-        this.wake = fire;
-      });
-    }
+    this.runner.stop();
   }
 }

@@ -11,6 +11,7 @@ import { encodeState, type CreatingState, type SubmittedState } from './engine-s
 import type { UpstreamListEntry } from './from-upstream.js';
 import type { AccountPoller, PollerClient } from './poller.js';
 import { decideReconciliation, windowsOverlap, type Candidate, type KnownUpstreamWork, type KnownUpstreamWorkSource, type UnresolvedCreate, type Verdict } from './reconcile.js';
+import { sleep } from './sleep.js';
 
 export interface ReconcilerOptions {
   clock: Clock;
@@ -29,19 +30,6 @@ export type RoundResult = { kind: 'step'; step: EngineStep } | { kind: 'adopted'
 
 const maxCandidates = 25;
 const maxPages = 50;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 /** A call that a flaky network should not fail at once: a few tries, a short pause between them. */
 async function retrying<T>(call: () => Promise<T>, tries = 4): Promise<T> {

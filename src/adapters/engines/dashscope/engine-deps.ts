@@ -1,0 +1,36 @@
+/**
+ * What the DashScope engine's create path (create-step.ts) and follow path (follow-step.ts) share:
+ * settings resolved once from the options, and the per-account plumbing built in dashscope-engine.ts.
+ */
+import type { Clock, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
+import type { DashscopeApi } from './api.js';
+import type { Channel, ChannelHealth } from './channels.js';
+import type { AccountPoller, PollerClient } from './poller.js';
+import type { Reconciler } from './reconciler.js';
+
+export interface EngineLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface EngineDeps {
+  clock: Clock;
+  log: EngineLog;
+  api: DashscopeApi;
+  channels: Channel[];
+  health: ChannelHealth;
+  reconciler: Reconciler;
+  fetcher: MediaFetcher;
+  prober: MediaProber;
+  random: (() => number) | undefined;
+  createTimeoutMs: number;
+  pollWaitMs: number;
+  unhealthyForMs: number;
+  retryFailedUpstream: boolean;
+  maxResultBytes: number;
+  /** The account's shared poller; undefined when no configured channel belongs to it any more. */
+  pollerFor(account: string): AccountPoller | undefined;
+  clientFor(account: string): PollerClient;
+}
+
+export const failed = (code: string, reason: string, message: string, retryable: boolean): EngineStep => ({ kind: 'failed', error: { code, message, reason }, retryable });
