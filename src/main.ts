@@ -1,4 +1,6 @@
 import { ensureAdminKey } from './app/api-keys.js';
+import type { AppDeps } from './app/deps.js';
+import type { Clock } from './domain/ports.js';
 import { parseConfig, type Config } from './config.js';
 import { buildHttpApp, type RouteInfo } from './http/build-http-app.js';
 import { buildServices } from './services.js';
@@ -11,18 +13,27 @@ export interface RunningServer {
   url: string;
   /** Every HTTP route this server answers. */
   routes: RouteInfo[];
+  /** The use-case dependencies (in-process callers, e.g. tests stepping background duties). */
+  deps: AppDeps;
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  workOnly?: boolean;
+  clock?: Clock;
+  /** false: no background loop; the caller steps the maintenance duties itself (tests). */
+  maintenance?: boolean;
+}
+
 /** Starts the API and (unless concurrency is 0) the in-process worker pool. */
-export async function startServer(config: Config, opts: { workOnly?: boolean } = {}): Promise<RunningServer> {
-  const services = await buildServices(config);
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const services = await buildServices(config, opts.clock ? { clock: opts.clock } : {});
   const { deps } = services;
   const adminSecret = await ensureAdminKey(deps, config.adminKey);
   const pool = startWorkerPool(deps, [...deps.engines.values()], { idlePollMs: config.workerIdlePollMs, pollIntervalMs: config.workerPollIntervalMs });
   services.onWork(() => pool.wake());
   // Background duties beside the workers (each is a single-step function of its use case).
-  const maintenance = startMaintenanceLoop(deps, maintenanceSteps(deps, newId('wrk')), 1000);
+  const maintenance = opts.maintenance === false ? null : startMaintenanceLoop(deps, maintenanceSteps(deps, newId('wrk')), 1000);
   const routes: RouteInfo[] = [];
   const app = opts.workOnly ? null : buildHttpApp(deps, { logLevel: config.logLevel }, routes);
   let url = '';
@@ -40,10 +51,11 @@ export async function startServer(config: Config, opts: { workOnly?: boolean } =
   return {
     url,
     routes,
+    deps,
     async stop() {
       await app?.close();
       await pool.stop();
-      await maintenance.stop();
+      await maintenance?.stop();
       await services.close();
     },
   };

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/main.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/main.js';
 
 export const testAdminKey = 'wg_test_admin_key_0123456789abcdef';
 
@@ -14,7 +14,7 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real server on 127.0.0.1 with a fresh data dir; loopback media is allowed explicitly, as tests must. */
-export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, dataDir?: string, opts: StartOptions = {}): Promise<TestServer> {
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'wangate-test-')));
   const config = parseConfig({
     PORT: '0',
@@ -26,7 +26,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     LOG_LEVEL: 'warn',
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, opts);
   return {
     ...server,
     dataDir: dir,
