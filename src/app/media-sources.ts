@@ -39,10 +39,21 @@ export function ownFileId(deps: Pick<AppDeps, 'baseUrl' | 'publicBaseUrl'>, valu
   return filePathPattern.exec(url.pathname)?.[1] ?? null;
 }
 
-/** Loads an uploaded file the task's key owns; anything else answers like a missing file. */
-export async function ownedFile(deps: AppDeps, keyId: string, fileId: string, param: string): Promise<StoredFile> {
+/** The URL of one of our files, as uploads answer it and as media fields accept it (see ownFileId). */
+export function ownFileUrl(deps: Pick<AppDeps, 'baseUrl'>, fileId: string): string {
+  return `${deps.baseUrl()}/v1/files/${fileId}/content`;
+}
+
+/** A file of this key that is still kept; undefined for another key's, unknown and expired ids alike. */
+export async function liveOwnFile(deps: Pick<AppDeps, 'files' | 'clock'>, keyId: string, fileId: string): Promise<StoredFile | undefined> {
   const file = await deps.files.getFile(fileId);
-  if (!file || file.keyId !== keyId || file.expiresAtMs <= deps.clock.nowMs() || !(await deps.blobs.exists(file.blobKey))) {
+  return file && file.keyId === keyId && file.expiresAtMs > deps.clock.nowMs() ? file : undefined;
+}
+
+/** Loads an uploaded file the task's key owns; anything else fails the media field it came from. */
+export async function ownedFile(deps: AppDeps, keyId: string, fileId: string, param: string): Promise<StoredFile> {
+  const file = await liveOwnFile(deps, keyId, fileId);
+  if (!file || !(await deps.blobs.exists(file.blobKey))) {
     throw invalidField(param, 'file_not_found', `${param}: no such file '${fileId}' (unknown, another key's, or expired)`);
   }
   return file;

@@ -3,6 +3,7 @@ import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
 import type { GenerationRequest } from '../domain/request.js';
 import type { AppDeps } from './deps.js';
 import { tooLarge, uploadFile } from './upload-file.js';
+import { ownFileUrl } from './media-sources.js';
 
 type MediaSlot = 'firstFrameUrl' | 'lastFrameUrl' | 'videoUrl' | 'audioUrl';
 
@@ -70,7 +71,7 @@ export async function rehostDataUris(deps: AppDeps, keyId: string, request: Gene
     for (const d of decoded) {
       const file = await uploadFile(deps, { keyId, source: [d.bytes], declaredType: d.declaredType, kinds: [d.kind], param: d.param });
       stored.push(file.id);
-      rehosted[d.slot] = `${deps.baseUrl()}/v1/files/${file.id}/content`;
+      rehosted[d.slot] = ownFileUrl(deps, file.id);
     }
   } catch (e) {
     // A later field was refused: the files already stored for this request are of no use.

@@ -6,6 +6,7 @@ import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
 import { acceptedFormatsText, declaredTypeMatches, sniffHeadBytes, sniffMedia, type SniffedMedia } from '../domain/media-sniff.js';
 import type { StoredFile } from '../domain/ports.js';
 import type { AppDeps } from './deps.js';
+import { liveOwnFile } from './media-sources.js';
 
 export interface UploadInput {
   keyId: string;
@@ -126,9 +127,7 @@ export async function uploadFile(deps: AppDeps, input: UploadInput): Promise<Sto
 
 /** A file of this key that is still kept; another key's, unknown and expired ids answer alike. */
 export async function findOwnFile(deps: AppDeps, keyId: string, fileId: string): Promise<StoredFile> {
-  const file = await deps.files.getFile(fileId);
-  if (!file || file.keyId !== keyId || file.expiresAtMs <= deps.clock.nowMs()) {
-    throw new AppError('not_found', `No file with id '${fileId}'`, { param: 'file_id', reason: 'file_not_found' });
-  }
+  const file = await liveOwnFile(deps, keyId, fileId);
+  if (!file) throw new AppError('not_found', `No file with id '${fileId}'`, { param: 'file_id', reason: 'file_not_found' });
   return file;
 }

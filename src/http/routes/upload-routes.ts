@@ -11,14 +11,15 @@ import { api } from '../openapi/api-catalogue.js';
 import type { FileParams } from '../openapi/request-schemas.js';
 import type { FileJson } from '../openapi/response-schemas.js';
 import { sendBlob } from '../send-blob.js';
+import { ownFileUrl } from '../../app/media-sources.js';
 
 const allKinds: readonly MediaKind[] = ['image', 'video', 'audio'];
 
-export function presentFile(file: StoredFile, baseUrl: string): FileJson {
+export function presentFile(file: StoredFile, deps: Pick<AppDeps, 'baseUrl'>): FileJson {
   return {
     id: file.id,
     object: 'file',
-    url: `${baseUrl}/v1/files/${file.id}/content`,
+    url: ownFileUrl(deps, file.id),
     kind: file.kind,
     content_type: file.contentType,
     bytes: file.bytes,
@@ -94,7 +95,7 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps): void 
           kinds,
           param: 'file',
         });
-        return { code: 200, data: presentFile(file, deps.baseUrl()) };
+        return { code: 200, data: presentFile(file, deps) };
       } catch (e) {
         // Refused before the client finished sending: discard the rest and close the connection after
         // the answer, so the client reads the error instead of a reset, without us taking it all in.
@@ -111,7 +112,7 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps): void 
 
     scope.get<{ Params: FileParams }>(api.getFile.url, async (request) => {
       const key = await requireKey(deps, request, 'user');
-      return { code: 200, data: presentFile(await findOwnFile(deps, key.id, request.params.fileId), deps.baseUrl()) };
+      return { code: 200, data: presentFile(await findOwnFile(deps, key.id, request.params.fileId), deps) };
     });
 
     scope.get<{ Params: FileParams }>(api.getFileContent.url, async (request, reply) => {
