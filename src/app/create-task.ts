@@ -13,6 +13,7 @@ export const idempotencyWindowMs = 24 * 3600 * 1000;
 export interface CreateTaskInput {
   key: ApiKey;
   body: unknown;
+  /** Already checked (1..255 characters) where it arrives: the HTTP edge's header schema. */
   idempotencyKey?: string;
 }
 
@@ -30,9 +31,6 @@ function hashBody(body: unknown): string {
  */
 export async function createTask(deps: AppDeps, input: CreateTaskInput): Promise<{ task: Task; created: boolean }> {
   const parsed = parseCreateRequest(input.body, deps.randomSeed);
-  if (input.idempotencyKey !== undefined && (input.idempotencyKey.length === 0 || input.idempotencyKey.length > 255)) {
-    throw new AppError('invalid_request', 'Idempotency-Key must be 1..255 characters', { param: 'Idempotency-Key', reason: 'invalid_value' });
-  }
   // Inline media (data: URIs) become files of the key; the task keeps only their URLs.
   const request = await rehostDataUris(deps, input.key.id, parsed, input.body);
   const nowMs = deps.clock.nowMs();
