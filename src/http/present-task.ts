@@ -9,7 +9,8 @@ const seconds = (ms: number | null) => (ms === null ? undefined : Math.floor(ms 
 export function presentTask(d: TaskDetails, prices: PriceTable, engineDescription: string, nowMs: number): TaskJson {
   const t = d.task;
   const r = t.request;
-  const costMinor = t.status === 'completed' ? (t.costMinor ?? 0) : t.status === 'failed' || t.status === 'cancelled' ? 0 : t.quoteMinor;
+  // Every terminal transition records what it charged (0 unless completed); until then, the quote.
+  const costMinor = t.costMinor ?? t.quoteMinor;
   const endMs = t.completedAtMs ?? (t.startedAtMs !== null ? nowMs : null);
   const warnings: string[] = [];
   if (r.sizeIgnored) warnings.push('size (aspect ratio) only applies to text-to-video; the output keeps the input aspect');
