@@ -2,18 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { cancelTask } from '../../app/cancel-task.js';
 import { createTask } from '../../app/create-task.js';
 import type { AppDeps } from '../../app/deps.js';
-import { describeTask, getTask } from '../../app/get-task.js';
+import { describeTask, getTask, type TaskDetails } from '../../app/get-task.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import { readIdempotencyKey, type TaskParams } from '../openapi/request-schemas.js';
-import { presentTask } from '../present-task.js';
+import { renderTask } from '../render-task.js';
 import { preferWaitHandler } from '../prefer-wait.js';
 import { isTerminal } from '../../domain/task.js';
 
 export function registerVideoRoutes(app: FastifyInstance, deps: AppDeps): void {
   const preferWait = preferWaitHandler(app, deps);
-  const render = (details: Awaited<ReturnType<typeof getTask>>) =>
-    presentTask(details, deps.prices, deps.engines.get(details.task.engine)?.description ?? details.task.engine, deps.clock.nowMs());
+  const render = (details: TaskDetails) => renderTask(deps, details);
 
   // The body is validated by createTask with the domain's createRequestSchema (the catalogue's body schema).
   app.post(api.createGeneration.url, async (request, reply) => {
