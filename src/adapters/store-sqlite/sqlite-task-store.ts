@@ -2,6 +2,7 @@ import { newId } from '../../domain/ids.js';
 import type { ClaimOptions, InsertTaskOutcome, TaskQuery, TaskStore } from '../../domain/ports.js';
 import type { Task, TaskError, TaskStatus } from '../../domain/task.js';
 import { fromTask, insertSql, toTask } from '../sql/rows.js';
+import { createSnapshotCache } from './snapshot-cache.js';
 import { sql, type Db } from './sqlite-db.js';
 import { placeHold, settleHold } from './sqlite-ledger.js';
 
@@ -18,6 +19,14 @@ export function createSqliteTaskStore(db: Db, write: Batcher, read: Batcher): Ta
   const get = (id: string) => {
     const row = byId.get(id) as Row | undefined;
     return row ? toTask(row) : undefined;
+  };
+  // Frozen: one decoded task is shared by every caller until the database changes.
+  const cache = createSnapshotCache<Task>(db, 10_000);
+  const getFrozen = (id: string) => {
+    const task = get(id);
+    if (!task) return undefined;
+    for (const part of [task.request, task.result, task.error]) if (part) Object.freeze(part);
+    return Object.freeze(task);
   };
 
   /** Outbox: the webhook row is written in the same transaction as the terminal state. */
@@ -120,7 +129,7 @@ export function createSqliteTaskStore(db: Db, write: Batcher, read: Batcher): Ta
     },
 
     async getTask(id) {
-      return read(() => get(id));
+      return read(() => cache.get(id, getFrozen));
     },
 
     async listTasks(q: TaskQuery) {
