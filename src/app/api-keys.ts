@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { noLimits, type ApiKey, type KeyLimits, type Scope } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -8,7 +8,8 @@ const secretPrefix = 'wg_';
 
 /** Secrets carry 190+ bits of randomness, so a fast hash is enough (no password stretching needed). */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  // One-shot hashing: a third of createHash's cost, and it runs on every authenticated request.
+  return hash('sha256', secret, 'hex');
 }
 
 export function generateSecret(): string {
