@@ -84,7 +84,7 @@ function allEngines(config: Config, engine: Engine): Map<string, Engine> {
 export async function buildServices(config: Config, opts: { clock?: Clock } = {}): Promise<Services> {
   await mkdir(config.dataDir, { recursive: true });
   // DATABASE_URL: one PostgreSQL shared by every process; else the embedded SQLite file. Blobs stay under DATA_DIR.
-  const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(path.join(config.dataDir, 'wangate.db'));
+  const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(path.join(config.dataDir, 'wangate.db'), { checkpointIntervalMs: 100 });
   let baseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
   const listeners: (() => void)[] = [];
   const log = pino({ level: config.logLevel });

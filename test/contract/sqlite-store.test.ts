@@ -7,7 +7,8 @@ import { runStoreContract } from './store-contract.js';
 
 runStoreContract('sqlite', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-store-'));
-  const store = openSqliteStore(path.join(dir, 'test.db'));
+  // A checkpoint thread on a short interval, so checkpoints run while the contract's writes do.
+  const store = openSqliteStore(path.join(dir, 'test.db'), { checkpointIntervalMs: 5 });
   return {
     ...store,
     async close() {
@@ -22,7 +23,7 @@ runMoneyProperties('sqlite', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-money-'));
   const file = path.join(dir, 'money.db');
   return {
-    connect: async () => openSqliteStore(file),
+    connect: async () => openSqliteStore(file, { checkpointIntervalMs: 5 }),
     destroy: () => rm(dir, { recursive: true, force: true }),
   };
 });
