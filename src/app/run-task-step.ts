@@ -1,4 +1,5 @@
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
 import { AppError } from '../domain/errors.js';
 import type { Engine, EngineJob, EngineOutput, EngineStep } from '../domain/ports.js';
 import { maxAttempts, type Task, type TaskError } from '../domain/task.js';
@@ -82,6 +83,9 @@ export async function runTaskStep(
   } finally {
     lease.stop();
     await rm(workPath, { force: true }).catch(() => undefined);
+    // The task's scratch folder too, once empty: left behind, the retention sweep would look the task
+    // up every pass until its grace ran out. Not recursive: another attempt may still be writing there.
+    await rmdir(path.dirname(workPath)).catch(() => undefined);
   }
 }
 

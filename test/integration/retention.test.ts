@@ -54,13 +54,14 @@ describe('sweepRetention', () => {
     expect(done.json.data.status).toBe('completed');
     const blobKey = (await server.deps.tasks.getTask(taskId))!.result!.blobKey;
     expect(await exists(blobPath(blobKey))).toBe(true);
+    // The worker removed its scratch folder itself: nothing is left for the sweep to look up.
+    expect(await exists(blobPath(`work/${taskId}`))).toBe(false);
 
     // Nothing is due yet: a sweep deletes nothing.
     expect(await sweepRetention(server.deps)).toBe(0);
-    // A day later only the finished task's empty scratch folder goes; the upload and the video stay.
+    // A day later still nothing: the upload (24 h) and the video (72 h) stay.
     server.clock.advance(23 * hourMs);
-    expect(await sweepRetention(server.deps)).toBe(1);
-    expect(await exists(blobPath(`work/${taskId}`))).toBe(false);
+    expect(await sweepRetention(server.deps)).toBe(0);
     expect(await exists(blobPath(blobKey))).toBe(true);
     expect((await server.api('GET', `/v1/files/${file.id}`, undefined, key)).status).toBe(200);
 
