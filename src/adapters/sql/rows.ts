@@ -195,20 +195,20 @@ export function toDelivery(r: Row): WebhookDelivery {
   };
 }
 
-const insertTexts = new Map<string, string>();
+const inserts = new Map<string, { text: string; columns: string[] }>();
 
 /**
- * INSERT statement text for a row object (named parameters). A table's row mapper always yields the
- * same columns, so the text is built once per table (and stays the same string: cheap to look up).
+ * INSERT statement text for a row object (positional parameters), and the columns in parameter
+ * order. A table's row mapper always yields the same columns, so both are built once per table.
  */
-export function insertSql(table: string, row: Row): string {
-  let text = insertTexts.get(table);
-  if (!text) {
-    const cols = Object.keys(row);
-    text = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
-    insertTexts.set(table, text);
+export function insertSql(table: string, row: Row): { text: string; columns: string[] } {
+  let insert = inserts.get(table);
+  if (!insert) {
+    const columns = Object.keys(row);
+    insert = { text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, columns };
+    inserts.set(table, insert);
   }
-  return text;
+  return insert;
 }
 
 /** One ledger entry to append (the stores add the id). */

@@ -1,12 +1,12 @@
 import type { FileStore, StoredFile } from '../../domain/ports.js';
-import { fromFile, insertSql, toFile } from '../sql/rows.js';
-import { sql, type Db } from './sqlite-db.js';
+import { fromFile, toFile } from '../sql/rows.js';
+import { insertRow, sql, type Db } from './sqlite-db.js';
 
 export function createSqliteFileStore(db: Db): FileStore {
   return {
     async insertFile(f: StoredFile) {
       const row = fromFile(f);
-      sql(db, insertSql('files', row)).run(row);
+      insertRow(db, 'files', row);
     },
     async getFile(id) {
       const row = sql(db, 'SELECT * FROM files WHERE id = ?').get(id) as Record<string, unknown> | undefined;

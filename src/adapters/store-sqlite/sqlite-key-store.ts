@@ -1,7 +1,7 @@
 import type { KeyStore, LedgerQuery, LedgerStore } from '../../domain/ports.js';
 import type { ApiKey, LedgerEntry, UsageTotals } from '../../domain/account.js';
-import { fromApiKey, insertSql, keyPatchColumns, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
-import { sql, tx, type Db } from './sqlite-db.js';
+import { fromApiKey, keyPatchColumns, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
+import { insertRow, sql, tx, type Db } from './sqlite-db.js';
 import { writeLedger } from './sqlite-ledger.js';
 
 type Row = Record<string, unknown>;
@@ -26,7 +26,7 @@ export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
   return {
     async insertKey(key, secretHash) {
       const row = fromApiKey(key, secretHash);
-      changed(sql(db, insertSql('api_keys', row)).run(row));
+      changed(insertRow(db, 'api_keys', row));
     },
     async findKeyByHash(secretHash) {
       const nowMs = Date.now();

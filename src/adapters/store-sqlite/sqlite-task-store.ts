@@ -1,9 +1,9 @@
 import { newId } from '../../domain/ids.js';
 import type { ClaimOptions, InsertTaskOutcome, TaskQuery, TaskStore } from '../../domain/ports.js';
 import type { Task, TaskError, TaskStatus } from '../../domain/task.js';
-import { fromTask, insertSql, toTask } from '../sql/rows.js';
+import { fromTask, toTask } from '../sql/rows.js';
 import { createSnapshotCache } from './snapshot-cache.js';
-import { sql, type Db } from './sqlite-db.js';
+import { insertRow, sql, type Db } from './sqlite-db.js';
 import { placeHold, settleHold } from './sqlite-ledger.js';
 
 type Row = Record<string, unknown>;
@@ -114,7 +114,7 @@ export function createSqliteTaskStore(db: Db, write: Batcher, read: Batcher): Ta
           return { kind: 'insufficient_balance', balanceMinor: Number(balance ?? 0), neededMinor: opts.holdMinor };
         }
         const row = fromTask(task);
-        sql(db, insertSql('tasks', row)).run(row);
+        insertRow(db, 'tasks', row);
         if (idem) {
           sql(db, 'INSERT INTO idempotency (key_id, idem_key, request_hash, task_id, created_at_ms) VALUES (?, ?, ?, ?, ?)').run(
             task.keyId,

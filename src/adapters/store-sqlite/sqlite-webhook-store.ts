@@ -1,6 +1,6 @@
 import type { WebhookDelivery, WebhookStore } from '../../domain/ports.js';
-import { fromDelivery, insertSql, toDelivery } from '../sql/rows.js';
-import { sql, tx, type Db } from './sqlite-db.js';
+import { fromDelivery, toDelivery } from '../sql/rows.js';
+import { insertRow, sql, tx, type Db } from './sqlite-db.js';
 
 export function createSqliteWebhookStore(db: Db): WebhookStore {
   return {
@@ -29,7 +29,7 @@ export function createSqliteWebhookStore(db: Db): WebhookStore {
     },
     async enqueueDelivery(d: WebhookDelivery) {
       const row = fromDelivery(d);
-      sql(db, insertSql('webhook_deliveries', row)).run(row);
+      insertRow(db, 'webhook_deliveries', row);
     },
   };
 }
