@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSafeFetcher } from '../src/adapters/media/safe-fetch.js';
 
 const bodyBytes = 100 * 1024 * 1024;
@@ -43,8 +44,24 @@ async function startServerProcess(bytes: number): Promise<{ port: number; stop()
   return { port, stop: () => child.kill() };
 }
 
-/** Fetches 100 MB from loopback through the safe fetcher; RSS sampled every 10 ms during the download. */
+/**
+ * Runs the measurement in a fresh process: one that ran other benchmarks first has freed heap to
+ * reuse, which would hide the download's growth.
+ */
 export async function benchFetchMemory(): Promise<Record<string, number>> {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url), childFlag], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) throw new Error(`the fetch benchmark process exited with ${code}`);
+  return JSON.parse(out) as Record<string, number>;
+}
+
+const childFlag = '--measure-fetch-memory';
+if (process.argv.includes(childFlag)) process.stdout.write(JSON.stringify(await measureFetchMemory()));
+
+/** Fetches 100 MB from loopback through the safe fetcher; RSS sampled every 10 ms during the download. */
+async function measureFetchMemory(): Promise<Record<string, number>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-bench-fetch-'));
   const server = await startServerProcess(bodyBytes);
   const fetcher = createSafeFetcher({ allowLoopback: true, timeoutMs: 120_000, maxRedirects: 0 });
