@@ -2,9 +2,11 @@ import type { Db } from './sqlite-db.js';
 
 export interface SnapshotCache<T> {
   /**
-   * The cached value of `key`, or `load(key)` (cached when defined). Call inside a read transaction:
-   * the check and the load then see the same snapshot.
+   * Forgets everything when the database changed since the last check. Call first in each read
+   * transaction: within it the snapshot, and so the answer, cannot change.
    */
+  checkSnapshot(): void;
+  /** The cached value of `key`, or `load(key)` (cached when defined), in a checked read transaction. */
   get(key: string, load: (key: string) => T | undefined): T | undefined;
 }
 
@@ -13,8 +15,8 @@ export interface SnapshotCache<T> {
  * every row this connection has written (rolled-back writes too: they only clear the cache), and
  * `PRAGMA data_version` moves whenever another connection, such as a worker process, commits. Any
  * change clears everything: polling a task that did not change is the hot read, and a write
- * anywhere is rare next to it. Both checks cost well under a microsecond inside a read transaction;
- * a decoded task row costs several.
+ * anywhere is rare next to it. The check costs well under a microsecond per read transaction; a
+ * decoded task row costs several.
  */
 export function createSnapshotCache<T>(db: Db, maxEntries: number): SnapshotCache<T> {
   const changesStmt = db.prepare('SELECT total_changes()').pluck();
@@ -23,7 +25,7 @@ export function createSnapshotCache<T>(db: Db, maxEntries: number): SnapshotCach
   let version: unknown = null;
   const entries = new Map<string, T>();
   return {
-    get(key, load) {
+    checkSnapshot() {
       const c = changesStmt.get();
       const v = versionStmt.get();
       if (c !== changes || v !== version) {
@@ -31,6 +33,8 @@ export function createSnapshotCache<T>(db: Db, maxEntries: number): SnapshotCach
         changes = c;
         version = v;
       }
+    },
+    get(key, load) {
       const hit = entries.get(key);
       if (hit !== undefined) return hit;
       const value = load(key);

@@ -87,9 +87,14 @@ export function createWriteBatcher(db: Db): <T>(fn: () => T) => Promise<T> {
 /**
  * Reads asked for in the same turn share one read transaction: in WAL mode every transaction takes
  * and drops a read lock with two system calls, which costs more than a point read itself.
+ * `onTransaction` runs first inside each read transaction (a cache checks its snapshot there).
  */
-export function createReadBatcher(db: Db): <T>(fn: () => T) => Promise<T> {
-  return createBatcher((fn) => runner(db).deferred(fn) as ReturnType<typeof fn>);
+export function createReadBatcher(db: Db, onTransaction?: () => void): <T>(fn: () => T) => Promise<T> {
+  const begin = <T>(fn: () => T) => () => {
+    onTransaction?.();
+    return fn();
+  };
+  return createBatcher((fn) => runner(db).deferred(begin(fn)) as ReturnType<typeof fn>);
 }
 
 function createBatcher(inTransaction: <T>(fn: () => T) => T): <T>(fn: () => T) => Promise<T> {

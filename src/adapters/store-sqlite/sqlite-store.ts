@@ -1,6 +1,6 @@
 import type { Stores } from '../../domain/ports.js';
 import { startCheckpointThread } from './checkpoint-thread.js';
-import { createReadBatcher, createWriteBatcher, openDb } from './sqlite-db.js';
+import { openDb } from './sqlite-db.js';
 import { createSqliteFileStore } from './sqlite-file-store.js';
 import { createSqliteKeyStore } from './sqlite-key-store.js';
 import { createSqliteTaskStore } from './sqlite-task-store.js';
@@ -17,7 +17,7 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
   const checkpoints = opts.checkpointIntervalMs ? startCheckpointThread(db, file, opts.checkpointIntervalMs) : null;
   const keys = createSqliteKeyStore(db);
   return {
-    tasks: createSqliteTaskStore(db, createWriteBatcher(db), createReadBatcher(db)),
+    tasks: createSqliteTaskStore(db),
     keys,
     ledger: keys,
     files: createSqliteFileStore(db),

@@ -3,7 +3,7 @@ import type { ClaimOptions, InsertTaskOutcome, TaskQuery, TaskStore } from '../.
 import type { Task, TaskError, TaskStatus } from '../../domain/task.js';
 import { fromTask, toTask } from '../sql/rows.js';
 import { createSnapshotCache } from './snapshot-cache.js';
-import { insertRow, sql, type Db } from './sqlite-db.js';
+import { createReadBatcher, createWriteBatcher, insertRow, sql, type Db } from './sqlite-db.js';
 import { placeHold, settleHold } from './sqlite-ledger.js';
 
 type Row = Record<string, unknown>;
@@ -13,8 +13,9 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 
 type Batcher = <T>(fn: () => T) => Promise<T>;
 
-/** `write` and `read` run transactions shared by the calls of one event-loop turn (sqlite-db.ts). */
-export function createSqliteTaskStore(db: Db, write: Batcher, read: Batcher): TaskStore {
+/** Writes and reads run in transactions shared by the calls of one event-loop turn (sqlite-db.ts). */
+export function createSqliteTaskStore(db: Db): TaskStore {
+  const write: Batcher = createWriteBatcher(db);
   const byId = sql(db, 'SELECT * FROM tasks WHERE id = ?');
   const get = (id: string) => {
     const row = byId.get(id) as Row | undefined;
@@ -22,6 +23,7 @@ export function createSqliteTaskStore(db: Db, write: Batcher, read: Batcher): Ta
   };
   // Frozen: one decoded task is shared by every caller until the database changes.
   const cache = createSnapshotCache<Task>(db, 10_000);
+  const read: Batcher = createReadBatcher(db, cache.checkSnapshot);
   const getFrozen = (id: string) => {
     const task = get(id);
     if (!task) return undefined;
