@@ -45,15 +45,23 @@ function runFfprobe(file: string, timeoutMs: number): Promise<string> {
     `file:${path.resolve(file)}`,
   ];
   return new Promise((resolve, reject) => {
-    execFile(ffprobePath, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 8 * 1024 * 1024, windowsHide: true }, (err, stdout, stderr) => {
+    // Our own timer rather than execFile's: when its timeout fires as ffprobe exits, execFile cuts
+    // stdout short yet reports success. Here a fired timer always means "took too long".
+    let timedOut = false;
+    const child = execFile(ffprobePath, args, { maxBuffer: 8 * 1024 * 1024, windowsHide: true }, (err, stdout, stderr) => {
+      clearTimeout(timer);
+      if (timedOut) return reject(unreadable(`ffprobe took longer than ${timeoutMs} ms`, err ?? undefined));
       if (!err) return resolve(stdout);
-      const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: NodeJS.Signals | null };
+      const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT' || e.code === 'EACCES') {
         return reject(new AppError('internal', `ffprobe could not be started: ${e.message}`, { cause: err }));
       }
-      if (e.killed || e.signal === 'SIGKILL') return reject(unreadable(`ffprobe took longer than ${timeoutMs} ms`, err));
       reject(unreadable(String(stderr).trim() || e.message, err));
     });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
   });
 }
 
