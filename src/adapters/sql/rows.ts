@@ -7,7 +7,7 @@ import type { Task } from '../../domain/task.js';
 type Row = Record<string, unknown>;
 
 const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const jsonOrNull = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));
 
@@ -195,21 +195,8 @@ export function toDelivery(r: Row): WebhookDelivery {
   };
 }
 
-const inserts = new Map<string, { text: string; columns: string[] }>();
-
-/**
- * INSERT statement text for a row object (positional parameters), and the columns in parameter
- * order. A table's row mapper always yields the same columns, so both are built once per table.
- */
-export function insertSql(table: string, row: Row): { text: string; columns: string[] } {
-  let insert = inserts.get(table);
-  if (!insert) {
-    const columns = Object.keys(row);
-    insert = { text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, columns };
-    inserts.set(table, insert);
-  }
-  return insert;
-}
+/** What is captured of a hold: the cost, never more than was held, never negative. */
+export const capturable = (held: number, costMinor: number): number => Math.max(0, Math.min(costMinor, held));
 
 /** One ledger entry to append (the stores add the id). */
 export interface LedgerWrite {

@@ -1,9 +1,7 @@
-import type { LedgerWrite } from '../sql/rows.js';
+import { numOrNull, type LedgerWrite } from '../sql/rows.js';
 import { newId } from '../../domain/ids.js';
-import { one, run, type Queryable } from './pg-db.js';
+import { one, params, run, type Queryable } from './pg-db.js';
 
-
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
  * Appends entries in one statement; the unique (task_id, kind) index makes a second hold, capture or
@@ -14,7 +12,7 @@ export async function writeLedger(db: Queryable, ...entries: LedgerWrite[]): Pro
   const tuples = entries.map((e) => {
     const base = values.length;
     values.push(newId('led', e.nowMs), e.keyId, e.taskId, e.kind, e.amountMinor, e.balanceAfterMinor, e.nowMs, e.note);
-    return `(${Array.from({ length: 8 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+    return `(${params(8, base + 1)})`;
   });
   await run(db, `INSERT INTO ledger (id, key_id, task_id, kind, amount_minor, balance_after_minor, created_at_ms, note) VALUES ${tuples.join(', ')}`, values);
 }
@@ -42,9 +40,6 @@ export async function holdOf(db: Queryable, taskId: string): Promise<number | nu
   const row = await one(db, "SELECT amount_minor FROM ledger WHERE task_id = $1 AND kind = 'hold'", [taskId]);
   return row ? Number(row.amount_minor) : null;
 }
-
-/** What is captured of a hold: the cost, never more than was held, never negative. */
-export const capturable = (held: number, costMinor: number): number => Math.max(0, Math.min(costMinor, held));
 
 /**
  * Settles a task's hold inside the caller's transaction, which also made the terminal compare-and-set:

@@ -2,10 +2,10 @@ import type pg from 'pg';
 import { newId } from '../../domain/ids.js';
 import type { InsertTaskOptions, InsertTaskOutcome, TaskQuery, TaskStore } from '../../domain/ports.js';
 import type { Task, TaskError, TaskStatus } from '../../domain/task.js';
-import { fromTask, toTask } from '../sql/rows.js';
+import { capturable, fromTask, toTask } from '../sql/rows.js';
 import { claimTask } from './pg-claim.js';
 import { insertRow, lockClass, one, rollback, run, tx, type Queryable, type Row } from './pg-db.js';
-import { capturable, holdOf, placeHold, settleHold } from './pg-ledger.js';
+import { holdOf, placeHold, settleHold } from './pg-ledger.js';
 
 const allStatuses: TaskStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
 

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import { migrations } from '../sql/migrations.js';
-import { insertSql } from '../sql/rows.js';
 
 export type Db = Database.Database;
 
@@ -40,6 +39,22 @@ export function sql(db: Db, text: string): Database.Statement {
   let stmt = cache.get(text);
   if (!stmt) cache.set(text, (stmt = db.prepare(text)));
   return stmt;
+}
+
+const inserts = new Map<string, { text: string; columns: string[] }>();
+
+/**
+ * INSERT statement text for a row object (positional parameters), and the columns in parameter
+ * order. A table's row mapper always yields the same columns, so both are built once per table.
+ */
+function insertSql(table: string, row: Record<string, unknown>): { text: string; columns: string[] } {
+  let insert = inserts.get(table);
+  if (!insert) {
+    const columns = Object.keys(row);
+    insert = { text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, columns };
+    inserts.set(table, insert);
+  }
+  return insert;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { LedgerWrite } from '../sql/rows.js';
+import { capturable, numOrNull, type LedgerWrite } from '../sql/rows.js';
 import { newId } from '../../domain/ids.js';
 import { sql, type Db } from './sqlite-db.js';
 
@@ -37,11 +37,14 @@ export function settleHold(db: Db, keyId: string, taskId: string, captureMinor: 
   const hold = sql(db, "SELECT amount_minor FROM ledger WHERE task_id = ? AND kind = 'hold'").get(taskId) as { amount_minor: number } | undefined;
   if (!hold) return captureMinor;
   const held = Number(hold.amount_minor);
-  const captured = Math.max(0, Math.min(captureMinor, held));
+  const captured = capturable(held, captureMinor);
   const released = held - captured;
-  const balanceOf = () => (sql(db, 'SELECT balance_minor FROM api_keys WHERE id = ?').get(keyId) as { balance_minor: number | null }).balance_minor;
-  writeLedger(db, { keyId, taskId, kind: 'capture', amountMinor: captured, balanceAfterMinor: balanceOf(), nowMs, note: null });
-  sql(db, 'UPDATE api_keys SET balance_minor = balance_minor + ? WHERE id = ? AND balance_minor IS NOT NULL').run(released, keyId);
-  writeLedger(db, { keyId, taskId, kind: 'release', amountMinor: released, balanceAfterMinor: balanceOf(), nowMs, note: null });
+  const row = sql(db, 'UPDATE api_keys SET balance_minor = balance_minor + ? WHERE id = ? AND balance_minor IS NOT NULL RETURNING balance_minor').get(released, keyId) as
+    | { balance_minor: number }
+    | undefined;
+  // An unlimited key (no balance) records null balances, as its hold did.
+  const after = numOrNull(row?.balance_minor);
+  writeLedger(db, { keyId, taskId, kind: 'capture', amountMinor: captured, balanceAfterMinor: after === null ? null : after - released, nowMs, note: null });
+  writeLedger(db, { keyId, taskId, kind: 'release', amountMinor: released, balanceAfterMinor: after, nowMs, note: null });
   return captured;
 }
