@@ -118,7 +118,6 @@ export interface TaskStore {
   cancelTask(id: string, from: TaskStatus[], nowMs: number): Promise<boolean>;
   /** Every pending task, ordered by key then id (the queue-position snapshot). */
   listPending(): Promise<{ id: string; keyId: string }[]>;
-  countByStatus(): Promise<Record<TaskStatus, number>>;
   /** Completed tasks whose result is older than beforeMs and not yet expired (retention sweep). */
   listResultsToExpire(beforeMs: number, limit: number): Promise<Task[]>;
   markResultExpired(id: string, nowMs: number): Promise<boolean>;

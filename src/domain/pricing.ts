@@ -8,12 +8,6 @@ export interface PriceTable {
   perSecondMinor: Record<Resolution, number>;
 }
 
-export const defaultPriceTable: PriceTable = {
-  currency: 'USD',
-  minorPerMajor: 10_000,
-  perSecondMinor: { '720P': 1_000, '1080P': 1_500 },
-};
-
 /** Both modes bill the same: price(resolution) x seconds. */
 export function quoteMinor(table: PriceTable, resolution: Resolution, seconds: number): number {
   return table.perSecondMinor[resolution] * Math.ceil(seconds);

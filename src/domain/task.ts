@@ -1,6 +1,8 @@
 import type { GenerationRequest, Mode } from './request.js';
 
-export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+export const taskStatuses = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const;
+
+export type TaskStatus = (typeof taskStatuses)[number];
 
 export const terminalStatuses: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
 

@@ -134,8 +134,7 @@ describe('postgres store under concurrency (8 pools = 8 processes)', () => {
     expect(new Set(claimed.map((t) => t.id)).size).toBe(200);
     expect(new Set(claimed.map((t) => t.id))).toEqual(new Set(ids));
     for (const t of claimed) expect(t).toMatchObject({ status: 'processing', attempts: 1 });
-    const counts = await stores[0]!.tasks.countByStatus();
-    expect(counts.pending).toBe(0);
+    expect(await stores[0]!.tasks.listPending()).toHaveLength(0);
     // Nothing to take until the leases run out, then each task once more.
     expect(await stores[3]!.tasks.claimTask({ workerId: 'late', nowMs: t0 + 10_001, leaseMs, engines: ['local'] })).toBeUndefined();
     const takenOver = await claimAll('x', 4, t0 + 10_000 + leaseMs + 1);

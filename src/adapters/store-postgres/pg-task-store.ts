@@ -7,7 +7,6 @@ import { claimTask } from './pg-claim.js';
 import { insertRow, lockClass, one, rollback, run, tx, type Queryable, type Row } from './pg-db.js';
 import { holdOf, placeHold, settleHold } from './pg-ledger.js';
 
-const allStatuses: TaskStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
 
 async function get(db: Queryable, id: string): Promise<Task | undefined> {
   const row = await one(db, 'SELECT * FROM tasks WHERE id = $1', [id]);
@@ -197,13 +196,6 @@ export function createPgTaskStore(pool: pg.Pool): TaskStore {
     async listPending() {
       const rows = await run<{ id: string; key_id: string }>(pool, "SELECT id, key_id FROM tasks WHERE status = 'pending' ORDER BY key_id, id");
       return rows.map((r) => ({ id: r.id, keyId: r.key_id }));
-    },
-
-    async countByStatus() {
-      const rows = await run<{ status: TaskStatus; n: string }>(pool, 'SELECT status, COUNT(*) AS n FROM tasks GROUP BY status');
-      const counts = Object.fromEntries(allStatuses.map((s) => [s, 0])) as Record<TaskStatus, number>;
-      for (const r of rows) counts[r.status] = Number(r.n);
-      return counts;
     },
 
     async listResultsToExpire(beforeMs, limit) {

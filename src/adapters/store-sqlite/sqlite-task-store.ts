@@ -8,7 +8,6 @@ import { placeHold, settleHold } from './sqlite-ledger.js';
 
 type Row = Record<string, unknown>;
 
-const allStatuses: TaskStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 type Batcher = <T>(fn: () => T) => Promise<T>;
@@ -233,13 +232,6 @@ export function createSqliteTaskStore(db: Db): TaskStore {
     async listPending() {
       const rows = sql(db, "SELECT id, key_id FROM tasks WHERE status = 'pending' ORDER BY key_id, id").all() as { id: string; key_id: string }[];
       return rows.map((r) => ({ id: r.id, keyId: r.key_id }));
-    },
-
-    async countByStatus() {
-      const rows = sql(db, 'SELECT status, COUNT(*) AS n FROM tasks GROUP BY status').all() as { status: TaskStatus; n: number }[];
-      const counts = Object.fromEntries(allStatuses.map((s) => [s, 0])) as Record<TaskStatus, number>;
-      for (const r of rows) counts[r.status] = Number(r.n);
-      return counts;
     },
 
     async listResultsToExpire(beforeMs, limit) {

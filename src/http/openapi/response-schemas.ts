@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aspectRatios, type AspectRatio } from '../../domain/output-size.js';
+import { taskStatuses } from '../../domain/task.js';
 
 /**
  * What the API answers, as zod schemas: the presenters are typed against them (so a field added to a
@@ -10,7 +11,7 @@ import { aspectRatios, type AspectRatio } from '../../domain/output-size.js';
 const unixTime = z.int().min(0).describe('Unix seconds.');
 const money = z.number().describe('Major units of the price table currency.');
 
-export const taskStatusEnum = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled']);
+export const taskStatusEnum = z.enum(taskStatuses);
 export const modeEnum = z.enum(['t2v', 'i2v_first_frame', 'i2v_first_last', 'video_continuation']);
 export const aspectRatioEnum = z.enum(aspectRatios as [AspectRatio, ...AspectRatio[]]);
 export const webhookStatusEnum = z.enum(['pending', 'delivered', 'failed']);

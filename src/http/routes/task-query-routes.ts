@@ -4,7 +4,7 @@ import type { TaskDetails } from '../../app/get-task.js';
 import { listTasks } from '../../app/list-tasks.js';
 import { resultExpired, taskContent } from '../../app/task-content.js';
 import { invalidField } from '../../domain/errors.js';
-import type { TaskStatus } from '../../domain/task.js';
+import { taskStatuses, type TaskStatus } from '../../domain/task.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { TaskParams } from '../openapi/request-schemas.js';
@@ -12,7 +12,7 @@ import { parseInput } from '../query-schemas.js';
 import { renderTask } from '../render-task.js';
 import { sendBlob } from '../send-blob.js';
 
-const statuses: readonly TaskStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
+const statuses: readonly TaskStatus[] = taskStatuses;
 
 const listQuerySchema = api.listTasks.request.query;
 const listKeys = Object.keys(listQuerySchema.shape);
