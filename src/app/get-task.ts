@@ -1,6 +1,6 @@
 import { AppError } from '../domain/errors.js';
 import type { WebhookDelivery } from '../domain/ports.js';
-import type { Task } from '../domain/task.js';
+import { isTerminal, type Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 
 export interface TaskDetails {
@@ -50,7 +50,8 @@ export async function getTask(deps: AppDeps, input: { keyId: string; taskId: str
 }
 
 async function webhookSummary(deps: AppDeps, task: Task): Promise<WebhookSummary | null> {
-  if (task.callbackUrl === null) return null;
+  // Deliveries are written by the terminal transition (or a redelivery of it): none before.
+  if (task.callbackUrl === null || !isTerminal(task.status)) return null;
   const deliveries = await deps.webhooks.listDeliveries(task.id);
   const last = deliveries[deliveries.length - 1];
   if (!last) return null;
