@@ -2,11 +2,9 @@ import type pg from 'pg';
 import type { ApiKey, LedgerEntry, UsageTotals } from '../../domain/account.js';
 import type { CreditOutcome, KeyStore, LedgerQuery, LedgerStore } from '../../domain/ports.js';
 import { fromApiKey, keyPatchColumns, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
+import { createAuthCache } from '../sql/auth-cache.js';
 import { insertRow, one, run, tx, type Queryable } from './pg-db.js';
 import { writeLedger } from './pg-ledger.js';
-
-/** Authentication answers from memory for this long; a revoke in another process takes effect after it. */
-const authCacheMs = 1000;
 
 async function getKey(db: Queryable, id: string, lock = false): Promise<ApiKey | undefined> {
   const row = await one(db, `SELECT * FROM api_keys WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`, [id]);
@@ -14,8 +12,7 @@ async function getKey(db: Queryable, id: string, lock = false): Promise<ApiKey |
 }
 
 export function createPgKeyStore(pool: pg.Pool): KeyStore & LedgerStore {
-  // Every request authenticates: keep recent lookups, and forget them all on any key write here.
-  const authCache = new Map<string, { key: ApiKey | undefined; atMs: number }>();
+  const authCache = createAuthCache();
 
   return {
     async insertKey(key, secretHash) {
@@ -25,12 +22,11 @@ export function createPgKeyStore(pool: pg.Pool): KeyStore & LedgerStore {
     },
     async findKeyByHash(secretHash) {
       const nowMs = Date.now();
-      const hit = authCache.get(secretHash);
-      if (hit && nowMs - hit.atMs < authCacheMs) return hit.key;
+      const hit = authCache.get(secretHash, nowMs);
+      if (hit) return hit.key;
       const row = await one(pool, 'SELECT * FROM api_keys WHERE secret_hash = $1', [secretHash]);
       const key = row ? toApiKey(row) : undefined;
-      if (authCache.size > 10_000) authCache.clear();
-      authCache.set(secretHash, { key, atMs: nowMs });
+      authCache.set(secretHash, key, nowMs);
       return key;
     },
     getKey: (id) => getKey(pool, id),

@@ -1,13 +1,11 @@
 import type { KeyStore, LedgerQuery, LedgerStore } from '../../domain/ports.js';
 import type { ApiKey, LedgerEntry, UsageTotals } from '../../domain/account.js';
 import { fromApiKey, keyPatchColumns, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
+import { createAuthCache } from '../sql/auth-cache.js';
 import { insertRow, sql, tx, type Db } from './sqlite-db.js';
 import { writeLedger } from './sqlite-ledger.js';
 
 type Row = Record<string, unknown>;
-
-/** Authentication answers from memory for this long; a revoke in another process takes effect after it. */
-const authCacheMs = 1000;
 
 export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
   const byId = sql(db, 'SELECT * FROM api_keys WHERE id = ?');
@@ -16,26 +14,21 @@ export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
     const row = byId.get(id) as Row | undefined;
     return row ? toApiKey(row) : undefined;
   };
-  // Every request authenticates: keep recent lookups, and forget them all on any key write here.
-  const authCache = new Map<string, { key: ApiKey | undefined; atMs: number }>();
-  const changed = <T>(value: T): T => {
-    authCache.clear();
-    return value;
-  };
+  const authCache = createAuthCache();
 
   return {
     async insertKey(key, secretHash) {
       const row = fromApiKey(key, secretHash);
-      changed(insertRow(db, 'api_keys', row));
+      insertRow(db, 'api_keys', row);
+      authCache.clear();
     },
     async findKeyByHash(secretHash) {
       const nowMs = Date.now();
-      const hit = authCache.get(secretHash);
-      if (hit && nowMs - hit.atMs < authCacheMs) return hit.key;
+      const hit = authCache.get(secretHash, nowMs);
+      if (hit) return hit.key;
       const row = byHash.get(secretHash) as Row | undefined;
       const key = row ? toApiKey(row) : undefined;
-      if (authCache.size > 10_000) authCache.clear();
-      authCache.set(secretHash, { key, atMs: nowMs });
+      authCache.set(secretHash, key, nowMs);
       return key;
     },
     async getKey(id) {
@@ -62,7 +55,9 @@ export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
       });
     },
     async revokeKey(id, nowMs) {
-      return changed(sql(db, 'UPDATE api_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL').run(nowMs, id).changes === 1);
+      const revoked = sql(db, 'UPDATE api_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL').run(nowMs, id).changes === 1;
+      authCache.clear();
+      return revoked;
     },
     async creditKey(id, amountMinor, nowMs, note) {
       authCache.clear();
