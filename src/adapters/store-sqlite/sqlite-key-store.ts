@@ -1,5 +1,5 @@
 import type { KeyStore, LedgerQuery, LedgerStore } from '../../domain/ports.js';
-import type { ApiKey, LedgerEntry, UsageTotals } from '../../domain/account.js';
+import type { LedgerEntry, UsageTotals } from '../../domain/account.js';
 import { fromApiKey, keyPatchColumns, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
 import { createAuthCache } from '../sql/auth-cache.js';
 import { insertRow, sql, tx, type Db } from './sqlite-db.js';
