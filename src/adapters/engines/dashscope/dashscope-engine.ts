@@ -14,16 +14,13 @@ import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher,
 import { createDashscopeApi, UpstreamCallError, type DashscopeApi } from './api.js';
 import { accountOf, ChannelHealth, type Channel } from './channels.js';
 import { createStep, reconcileStep } from './create-step.js';
-import { failed, type EngineDeps, type EngineLog } from './engine-deps.js';
+import { failed, quietLog, systemClock, type EngineDeps, type EngineLog } from './engine-deps.js';
 import { decodeState, type EngineState } from './engine-state.js';
 import { followStep } from './follow-step.js';
 import { AccountPoller, type PollerClient, type PollerOptions } from './poller.js';
 import { Reconciler } from './reconciler.js';
 import type { KnownUpstreamWorkSource } from './reconcile.js';
 
-export type { Channel } from './channels.js';
-export type { EngineLog } from './engine-deps.js';
-export { sleep } from './sleep.js';
 
 export interface DashscopeEngineOptions {
   channels: Channel[];
@@ -63,9 +60,6 @@ export interface DashscopeEngine extends Engine {
   close(): void;
 }
 
-const systemClock: Clock = { nowMs: () => Date.now() };
-const quietLog: EngineLog = { info: () => undefined, warn: () => undefined };
-
 export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEngine {
   if (opts.channels.length === 0) throw new Error('the DashScope engine needs at least one channel');
   const ids = new Set(opts.channels.map((c) => c.id));
@@ -83,7 +77,10 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
   const pollers = new Map<string, AccountPoller>();
 
   const channelById = (id: string) => channels.find((c) => c.id === id);
-  const accountChannels = (account: string) => channels.filter((c) => accountOf(c) === account);
+  // A channel's account never changes (and may cost a hash to work out): grouped once.
+  const byAccount = new Map<string, Channel[]>();
+  for (const c of channels) byAccount.set(accountOf(c), [...(byAccount.get(accountOf(c)) ?? []), c]);
+  const accountChannels = (account: string) => byAccount.get(account) ?? [];
 
   /** Runs a call on a healthy channel of the account; marks a channel that turns out broken. */
   async function onAccount<T>(account: string, call: (ch: Channel) => Promise<T>): Promise<T> {

@@ -33,4 +33,7 @@ export interface EngineDeps {
   clientFor(account: string): PollerClient;
 }
 
+export const systemClock: Clock = { nowMs: () => Date.now() };
+export const quietLog: EngineLog = { info: () => undefined, warn: () => undefined };
+
 export const failed = (code: string, reason: string, message: string, retryable: boolean): EngineStep => ({ kind: 'failed', error: { code, message, reason }, retryable });

@@ -8,6 +8,7 @@ import { collectResult } from './collect-result.js';
 import { failed, type EngineDeps } from './engine-deps.js';
 import { encodeState, estimateProgress, type SubmittedState } from './engine-state.js';
 import { classifyTaskFailure } from './errors.js';
+import { isOpenUpstream } from './from-upstream.js';
 
 export async function followStep(d: EngineDeps, job: EngineJob, ctx: EngineContext, st: SubmittedState): Promise<EngineStep> {
   const poller = d.pollerFor(st.account);
@@ -18,7 +19,7 @@ export async function followStep(d: EngineDeps, job: EngineJob, ctx: EngineConte
   const news = await poller.waitForChange(st.upstreamTaskId, st.upstreamStatus, d.pollWaitMs, ctx.signal);
   const status = news?.status ?? st.upstreamStatus;
   const next: SubmittedState = { ...st, upstreamStatus: status };
-  if (status === 'UNSEEN' || status === 'PENDING' || status === 'RUNNING' || !news) {
+  if (isOpenUpstream(status) || !news) {
     const progress = estimateProgress(status, st.sentAtMs, news?.scheduledAtMs, d.clock.nowMs());
     ctx.onProgress(progress);
     return { kind: 'running', progress, state: encodeState(next) };

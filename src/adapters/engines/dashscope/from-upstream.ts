@@ -23,6 +23,11 @@ export function isTerminalUpstream(s: UpstreamStatus): boolean {
   return terminalUpstream.includes(s);
 }
 
+/** Still to be followed: not seen upstream yet (our poller's 'UNSEEN'), or seen and not ended. */
+export function isOpenUpstream(s: UpstreamStatus | 'UNSEEN'): s is 'UNSEEN' | 'PENDING' | 'RUNNING' {
+  return s === 'UNSEEN' || !isTerminalUpstream(s);
+}
+
 /** One upstream task as a detail query describes it. */
 export interface UpstreamTaskView {
   taskId: string;

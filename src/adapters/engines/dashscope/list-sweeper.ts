@@ -10,7 +10,7 @@
  * wasted detail query); a sweep only flags tasks for a detail query, it never reports an end by itself.
  */
 import type { ListParams } from './api.js';
-import { isTerminalUpstream, type UpstreamListPage, type UpstreamStatus } from './from-upstream.js';
+import { isOpenUpstream, isTerminalUpstream, type UpstreamListPage, type UpstreamStatus } from './from-upstream.js';
 
 /** The part of a tracked task a sweep reads and updates. */
 export interface SweepTarget {
@@ -37,7 +37,6 @@ type ListStatus = NonNullable<ListParams['status']>;
 
 interface Sweep {
   mode: 'ended' | 'open';
-  startedAtMs: number;
   startMs: number;
   endMs: number;
   /** Pages still to read; pages 2..n of a status are added once a reply tells the count. */
@@ -55,7 +54,7 @@ interface Sweep {
 const pageSize = 100;
 const maxSweepPages = 200;
 
-const isOpen = (t: SweepTarget) => t.status === 'UNSEEN' || !isTerminalUpstream(t.status);
+const isOpen = (t: SweepTarget) => isOpenUpstream(t.status);
 
 export class ListSweeper {
   private sweep: Sweep | null = null;
@@ -103,7 +102,6 @@ export class ListSweeper {
         : (this.sweepCount % 3 === 1 ? (['SUCCEEDED', 'FAILED', 'CANCELED'] as const) : (['SUCCEEDED'] as const)).map((status) => ({ status, pageNo: 1 }));
     const sweep: Sweep = {
       mode,
-      startedAtMs: now,
       startMs,
       endMs,
       queue,

@@ -18,7 +18,7 @@
 import type { Clock } from '../../../domain/ports.js';
 import { UpstreamCallError, type ListParams } from './api.js';
 import { BudgetLoop } from './budget-loop.js';
-import { isTerminalUpstream, type UpstreamListPage, type UpstreamStatus, type UpstreamTaskView } from './from-upstream.js';
+import { isOpenUpstream, isTerminalUpstream, type UpstreamListPage, type UpstreamStatus, type UpstreamTaskView } from './from-upstream.js';
 import { ListSweeper, type SweepTarget } from './list-sweeper.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -146,15 +146,6 @@ export class AccountPoller {
     return t && { status: t.status, view: t.view, ...(t.scheduledAtMs !== undefined && { scheduledAtMs: t.scheduledAtMs }) };
   }
 
-  /** Asks for a fresh detail of a task (e.g. its result URL died). */
-  refresh(id: string): void {
-    const t = this.tracked.get(id);
-    if (t) {
-      t.needsDetail = true;
-      this.kick();
-    }
-  }
-
   /**
    * Resolves when the task's status is seen to differ from `known` (terminal ones carry their detail), on
    * any news when `known` is current, after timeoutMs, or on abort. Never queries by itself.
@@ -187,14 +178,10 @@ export class AccountPoller {
     });
   }
 
-  get size(): number {
-    return this.tracked.size;
-  }
-
   // ---------- scheduling ----------
 
   private unfinished(): Tracked[] {
-    return [...this.tracked.values()].filter((t) => t.status === 'UNSEEN' || !isTerminalUpstream(t.status));
+    return [...this.tracked.values()].filter((t) => isOpenUpstream(t.status));
   }
 
   /** The next thing to spend a token on, or the time it becomes due. */
@@ -243,7 +230,7 @@ export class AccountPoller {
         t.createdExact = true;
       }
       const changed = view.status !== t.status || (view.scheduledAtMs !== undefined && t.scheduledAtMs === undefined);
-      if (isTerminalUpstream(view.status) && (t.status === 'UNSEEN' || !isTerminalUpstream(t.status))) this.sweeper.noteEnded();
+      if (isTerminalUpstream(view.status) && isOpenUpstream(t.status)) this.sweeper.noteEnded();
       t.view = view;
       if (view.scheduledAtMs !== undefined) t.scheduledAtMs = view.scheduledAtMs;
       t.status = view.status;

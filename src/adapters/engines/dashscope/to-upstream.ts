@@ -39,10 +39,6 @@ export interface UpstreamCreateBody {
 
 export class MissingMediaUrlError extends Error {}
 
-export function upstreamModelFor(request: GenerationRequest): UpstreamCreateBody['model'] {
-  return request.mode === 't2v' ? t2vModel : i2vModel;
-}
-
 /** Builds the create body; throws MissingMediaUrlError when the mode needs a URL the job lacks. */
 export function toUpstreamCreate(request: GenerationRequest, urls: EngineMediaUrls): UpstreamCreateBody {
   const base = {

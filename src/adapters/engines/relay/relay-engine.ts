@@ -12,8 +12,9 @@
  */
 import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
 import { collectResult } from '../dashscope/collect-result.js';
-import { sleep, type EngineLog } from '../dashscope/dashscope-engine.js';
-import type { UpstreamStatus } from '../dashscope/from-upstream.js';
+import { failed, quietLog, systemClock, type EngineLog } from '../dashscope/engine-deps.js';
+import { sleep } from '../dashscope/sleep.js';
+import { isOpenUpstream, type UpstreamStatus } from '../dashscope/from-upstream.js';
 import { AccountPoller } from '../dashscope/poller.js';
 import { createRelayApi, type RelayApi } from './relay-api.js';
 import { MissingRelayMediaError, toRelayCreate, type RelayCreateBody } from './to-relay.js';
@@ -60,12 +61,11 @@ function decode(text: string): RelayState | undefined {
 }
 
 const encode = (s: RelayState) => JSON.stringify(s);
-const failed = (code: string, reason: string, message: string, retryable: boolean): EngineStep => ({ kind: 'failed', error: { code, message, reason }, retryable });
 const channel = 'relay';
 
 export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
-  const clock = opts.clock ?? { nowMs: () => Date.now() };
-  const log = opts.log ?? { info: () => undefined, warn: () => undefined };
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? quietLog;
   const idempotent = opts.idempotentCreates ?? false;
   const pollWaitMs = opts.pollWaitMs ?? 5000;
   const resendForMs = opts.resendForMs ?? 10 * 60_000;
@@ -156,7 +156,7 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
     poller.track(id, st.sentAtMs);
     const news = await poller.waitForChange(id, st.upstreamStatus, pollWaitMs, ctx.signal);
     const status = news?.status ?? st.upstreamStatus;
-    if (!news || status === 'UNSEEN' || status === 'PENDING' || status === 'RUNNING') {
+    if (!news || isOpenUpstream(status)) {
       const progress = Math.min(99, Math.max(0, news?.view?.progress ?? 0));
       ctx.onProgress(progress);
       return { kind: 'running', progress, state: encode({ ...st, upstreamStatus: status }) };
