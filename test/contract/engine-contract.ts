@@ -109,12 +109,15 @@ export interface RunOutcome {
 }
 
 /** Drives an engine as the worker does: start, then poll while running (waiting when told to). */
-export async function runToEnd(engine: Engine, job: EngineJob, signal = new AbortController().signal): Promise<RunOutcome> {
+export async function runToEnd(engine: Engine, job: EngineJob, signal = new AbortController().signal, onProgress?: (percent: number) => void): Promise<RunOutcome> {
   const progress: number[] = [];
   let state: string | null = null;
   const ctx: EngineContext = {
     signal,
-    onProgress: (percent) => progress.push(percent),
+    onProgress: (percent) => {
+      progress.push(percent);
+      onProgress?.(percent);
+    },
     saveState: async (s) => {
       state = s;
     },

@@ -11,6 +11,7 @@ import { startFixtureServer, type FixtureServer } from '../helpers/fixture-serve
 import { makeFixtures } from '../helpers/make-fixtures.js';
 import { killHard, spawnServer, type ServerProcess } from '../helpers/spawn-server.js';
 import { startTestServer, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
+import { until } from '../helpers/until.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -149,7 +150,8 @@ describe('DashScope engine through the server', () => {
       expect(i).toBeLessThan(200);
       await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // The poller queries only after the upstream id is saved: from then on the cancel can reach it.
+    await until(() => fake.stats().queries > 0);
     const res = await s.api('POST', `/v1/tasks/${id}/cancel`, undefined, key);
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json.data.status).toBe('cancelled');
@@ -190,8 +192,8 @@ describe('DashScope engine across a crash', () => {
       expect(i).toBeLessThan(200);
       await new Promise((r) => setTimeout(r, 25));
     }
-    // Give the worker a moment to record the upstream id, then kill it mid-render.
-    await new Promise((r) => setTimeout(r, 200));
+    // Once the upstream id is recorded (the poller queries only then), kill the worker mid-render.
+    await until(() => fake.stats().queries > 0);
     await killHard(proc);
     proc = await spawnServer(env);
     let t: any;

@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config.js';
 import { buildServices } from '../../src/services.js';
 import { openSse, type SseStream } from '../helpers/sse-client.js';
 import { startTestServer, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
+import { until } from '../helpers/until.js';
 
 let server: TestServer | undefined;
 const streams: SseStream[] = [];
@@ -27,14 +28,6 @@ async function stream(s: TestServer, taskId: string, key = testAdminKey): Promis
   const st = await openSse(`${s.url}/v1/tasks/${taskId}/events`, key);
   streams.push(st);
   return st;
-}
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('task event stream', () => {

@@ -186,8 +186,11 @@ describe('local engine: abort', () => {
   it('an abort kills the render promptly, rejects with AbortError and leaves no file', async () => {
     const job = makeJob({ resolution: '1080P', durationSeconds: 15 });
     const controller = new AbortController();
-    const started = runToEnd(engine, job, controller.signal);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Abort once ffmpeg reports progress: the render is surely running then.
+    let rendering!: () => void;
+    const firstProgress = new Promise<void>((resolve) => (rendering = resolve));
+    const started = runToEnd(engine, job, controller.signal, () => rendering());
+    await firstProgress;
     const abortedAtMs = Date.now();
     controller.abort();
     await expect(started).rejects.toMatchObject({ name: 'AbortError' });

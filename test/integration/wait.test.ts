@@ -6,6 +6,7 @@ import { preferredWaitSeconds } from '../../src/http/prefer-wait.js';
 import { buildServices } from '../../src/services.js';
 import { countOpenWatches } from '../../src/app/watch-task.js';
 import { startTestServer, testAdminKey, type TestServer } from '../helpers/start-test-server.js';
+import { until } from '../helpers/until.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -65,8 +66,10 @@ describe('Prefer: wait', () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '0' });
     const created = await call(server, 'POST', '/v1/videos/generations', { body: short });
     const id = created.json.data[0].task_id;
+    const before = countOpenWatches();
     const waiting = call(server, 'GET', `/v1/tasks/${id}`, { prefer: 'wait=20' });
-    await new Promise((r) => setTimeout(r, 300));
+    // The cancel must land while the request waits, not before it starts.
+    await until(() => countOpenWatches() === before + 1);
     expect((await call(server, 'POST', `/v1/tasks/${id}/cancel`)).status).toBe(200);
     const res = await waiting;
     expect(res.json.data.status).toBe('cancelled');
@@ -77,8 +80,9 @@ describe('Prefer: wait', () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '0', TASK_WATCH_POLL_MS: '200' });
     const created = await call(server, 'POST', '/v1/videos/generations', { body: short });
     const id = created.json.data[0].task_id;
+    const before = countOpenWatches();
     const waiting = call(server, 'GET', `/v1/tasks/${id}`, { prefer: 'wait=20' });
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => countOpenWatches() === before + 1);
     // Other services on the same data dir: their in-process events never reach this server.
     const other = await buildServices(parseConfig({ DATA_DIR: server.dataDir, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '0' }));
     try {
