@@ -4,9 +4,10 @@ import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { quoteMinor, toMajor } from '../domain/pricing.js';
 import { parseCreateRequest } from '../domain/request.js';
+import type { InsertTaskOutcome } from '../domain/ports.js';
 import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
-import { rehostDataUris } from './rehost-data-uris.js';
+import { discardFiles, rehostDataUris } from './rehost-data-uris.js';
 
 export const idempotencyWindowMs = 24 * 3600 * 1000;
 
@@ -32,7 +33,7 @@ function hashBody(body: unknown): string {
 export async function createTask(deps: AppDeps, input: CreateTaskInput): Promise<{ task: Task; created: boolean }> {
   const parsed = parseCreateRequest(input.body, deps.randomSeed);
   // Inline media (data: URIs) become files of the key; the task keeps only their URLs.
-  const request = await rehostDataUris(deps, input.key.id, parsed, input.body);
+  const { request, files } = await rehostDataUris(deps, input.key.id, parsed, input.body);
   const nowMs = deps.clock.nowMs();
   const quote = quoteMinor(deps.prices, request.resolution, request.durationSeconds);
   const task: Task = {
@@ -61,13 +62,21 @@ export async function createTask(deps: AppDeps, input: CreateTaskInput): Promise
     channelId: null,
     callbackUrl: request.callbackUrl ?? input.key.webhookUrl,
   };
-  const outcome = await deps.tasks.insertTask(task, {
-    holdMinor: deps.billing ? quote : null,
-    maxQueued: input.key.limits.maxQueued,
-    ...(input.idempotencyKey !== undefined && {
-      idempotency: { key: input.idempotencyKey, requestHash: hashBody(input.body), windowMs: idempotencyWindowMs },
-    }),
-  });
+  let outcome: InsertTaskOutcome;
+  try {
+    outcome = await deps.tasks.insertTask(task, {
+      holdMinor: deps.billing ? quote : null,
+      maxQueued: input.key.limits.maxQueued,
+      ...(input.idempotencyKey !== undefined && {
+        idempotency: { key: input.idempotencyKey, requestHash: hashBody(input.body), windowMs: idempotencyWindowMs },
+      }),
+    });
+  } catch (e) {
+    await discardFiles(deps, files);
+    throw e;
+  }
+  // Refused, or a repeat whose task uses the first request's files: these inline media serve nothing.
+  if (outcome.kind !== 'created') await discardFiles(deps, files);
   switch (outcome.kind) {
     case 'created':
       deps.events.publish({ taskId: task.id, status: 'pending', progress: 0 });

@@ -1,8 +1,9 @@
 import { invalidField } from '../domain/errors.js';
 import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
+import type { StoredFile } from '../domain/ports.js';
 import type { GenerationRequest } from '../domain/request.js';
 import type { AppDeps } from './deps.js';
-import { tooLarge, uploadFile } from './upload-file.js';
+import { discardFile, tooLarge, uploadFile } from './upload-file.js';
 import { ownFileUrl } from './media-sources.js';
 
 type MediaSlot = 'firstFrameUrl' | 'lastFrameUrl' | 'videoUrl' | 'audioUrl';
@@ -54,33 +55,34 @@ export function decodeDataUri(value: string, kind: MediaKind, param: string): { 
  * uploads) and replaced in the request by the file's URL, so tasks stay small. Returns the request
  * unchanged when it has no data: URI.
  */
-export async function rehostDataUris(deps: AppDeps, keyId: string, request: GenerationRequest, body: unknown): Promise<GenerationRequest> {
+export async function rehostDataUris(deps: AppDeps, keyId: string, request: GenerationRequest, body: unknown): Promise<{ request: GenerationRequest; files: StoredFile[] }> {
   const wanted = slots.filter(({ slot }) => {
     const value = request[slot];
     return value !== undefined && isDataUri(value);
   });
-  if (wanted.length === 0) return request;
+  if (wanted.length === 0) return { request, files: [] };
   // Decode everything first, so one bad field stores nothing.
   const decoded = wanted.map(({ slot, kind }) => {
     const param = paramOf(body, slot);
     return { slot, kind, param, ...decodeDataUri(request[slot]!, kind, param) };
   });
   const rehosted: GenerationRequest = { ...request };
-  const stored: string[] = [];
+  const stored: StoredFile[] = [];
   try {
     for (const d of decoded) {
       const file = await uploadFile(deps, { keyId, source: [d.bytes], declaredType: d.declaredType, kinds: [d.kind], param: d.param });
-      stored.push(file.id);
+      stored.push(file);
       rehosted[d.slot] = ownFileUrl(deps, file.id);
     }
   } catch (e) {
     // A later field was refused: the files already stored for this request are of no use.
-    for (const id of stored) {
-      const file = await deps.files.getFile(id);
-      if (file) await deps.blobs.remove(file.blobKey);
-      await deps.files.deleteFile(id);
-    }
+    await discardFiles(deps, stored);
     throw e;
   }
-  return rehosted;
+  return { request: rehosted, files: stored };
+}
+
+/** The files of a create that stored no task (refused, or a repeat of an earlier one). */
+export async function discardFiles(deps: AppDeps, files: readonly StoredFile[]): Promise<void> {
+  for (const file of files) await discardFile(deps, file);
 }

@@ -1,5 +1,6 @@
 import { isTerminal } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
+import { discardFile } from './upload-file.js';
 
 /** Most items of each sort one step handles; the maintenance loop runs again at once while busy. */
 const batch = 100;
@@ -40,8 +41,7 @@ export async function sweepRetention(deps: AppDeps): Promise<number> {
     }
   }
   for (const file of await deps.files.listExpiredFiles(nowMs, batch)) {
-    await deps.blobs.remove(file.blobKey);
-    await deps.files.deleteFile(file.id);
+    await discardFile(deps, file);
     removed++;
   }
   return removed + (await sweepScratch(deps, nowMs));

@@ -242,6 +242,32 @@ describe('media from uploads and data: URIs', () => {
     expect(await listUploads()).toEqual(before);
   });
 
+  it('keeps no inline media of a create that stores no task: refused for its balance, or a repeat', async () => {
+    const png = await dataUri(fx.redPng, 'image/png');
+    const body = { model: 'wan2.7', image_urls: [png], resolution: '720P', duration: 2 };
+    const broke = (await server.api('POST', '/admin/keys', { name: 'broke', balance: 0 })).json.data.key;
+    const before = await listUploads();
+    const refused = await server.api('POST', '/v1/videos/generations', body, broke);
+    expect(refused.status).toBe(402);
+    expect(await listUploads()).toEqual(before);
+
+    const repeat = async () => {
+      const res = await fetch(`${server.url}/v1/videos/generations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', 'idempotency-key': 'inline-repeat' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    const first = await repeat();
+    expect(first.status).toBe(200);
+    const afterFirst = await listUploads();
+    expect(afterFirst).toHaveLength(before.length + 1);
+    const second = await repeat();
+    expect(second.json.data[0].task_id).toBe(first.json.data[0].task_id);
+    expect(await listUploads()).toEqual(afterFirst);
+  });
+
   it('refuses a data: URI over the image limit with 413 naming the field', async () => {
     const big = Buffer.alloc(20 * 1024 * 1024 + 3);
     big.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
