@@ -100,7 +100,7 @@ async function drive(deps: AppDeps, engine: Engine, lease: TaskLease, outputPath
     outputPath,
   };
   const ctx = lease.context();
-  let step = lease.engineState ? await engine.poll(job, lease.engineState, ctx) : await engine.start(job, ctx);
+  let step = task.engineState ? await engine.poll(job, task.engineState, ctx) : await engine.start(job, ctx);
   while (step.kind === 'running' && !lease.lost) {
     lease.setProgress(step.progress);
     await lease.beat(step.state);

@@ -9,11 +9,9 @@ import type { AppDeps } from './deps.js';
 export class TaskLease {
   readonly abort = new AbortController();
   progress: number;
-  engineState: string | null;
   lost = false;
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
-  private lastPublished = -1;
 
   constructor(
     private readonly deps: AppDeps,
@@ -21,7 +19,6 @@ export class TaskLease {
     readonly workerId: string,
   ) {
     this.progress = task.progress;
-    this.engineState = task.engineState;
     this.timer = setInterval(() => void this.beat().catch(() => undefined), Math.max(250, Math.floor(deps.leaseMs / 3)));
     // A cancel in this process stops the render now, not at the next heartbeat.
     this.unsubscribe = deps.events.subscribe(task.id, (e) => {
@@ -40,15 +37,11 @@ export class TaskLease {
     if (p === this.progress) return;
     this.progress = p;
     // Progress events are cheap and in-process; the store hears of it at the next heartbeat.
-    if (p - this.lastPublished >= 1) {
-      this.lastPublished = p;
-      this.deps.events.publish({ taskId: this.task.id, status: 'processing', progress: p });
-    }
+    this.deps.events.publish({ taskId: this.task.id, status: 'processing', progress: p });
   }
 
   async beat(engineState?: string): Promise<boolean> {
     if (this.lost) return false;
-    if (engineState !== undefined) this.engineState = engineState;
     const ok = await this.deps.tasks.heartbeat(
       this.task.id,
       this.workerId,
