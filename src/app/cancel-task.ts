@@ -9,11 +9,13 @@ import { findOwnTask } from './get-task.js';
  * compare-and-set, so a cancel racing a completion settles exactly once: one of them wins.
  */
 export async function cancelTask(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<Task> {
-  const task = await findOwnTask(deps, input.keyId, input.taskId);
+  let current = await findOwnTask(deps, input.keyId, input.taskId);
   const nowMs = deps.clock.nowMs();
-  if (task.status === 'pending' && (await deps.tasks.cancelTask(task.id, ['pending'], nowMs))) return cancelled(deps, task.id);
-
-  const current = (await deps.tasks.getTask(task.id))!;
+  // Each failed compare-and-set means the task moved on: read it again; otherwise what we read stands.
+  if (current.status === 'pending') {
+    if (await deps.tasks.cancelTask(current.id, ['pending'], nowMs)) return cancelled(deps, current.id);
+    current = (await deps.tasks.getTask(current.id))!;
+  }
   if (current.status === 'processing') {
     const engine = deps.engines.get(current.engine);
     if (current.engineState && engine && !engine.needsLocalInputs) {
@@ -24,11 +26,11 @@ export async function cancelTask(deps: AppDeps, input: { keyId: string; taskId: 
         });
       }
     }
-    if (await deps.tasks.cancelTask(task.id, ['processing'], nowMs)) return cancelled(deps, task.id);
+    if (await deps.tasks.cancelTask(current.id, ['processing'], nowMs)) return cancelled(deps, current.id);
+    current = (await deps.tasks.getTask(current.id))!;
   }
-  const final = (await deps.tasks.getTask(task.id))!;
-  if (final.status === 'cancelled') return final;
-  throw new AppError('conflict', `The task is already ${final.status}`, { reason: 'task_already_finished' });
+  if (current.status === 'cancelled') return current;
+  throw new AppError('conflict', `The task is already ${current.status}`, { reason: 'task_already_finished' });
 }
 
 async function cancelled(deps: AppDeps, taskId: string): Promise<Task> {
