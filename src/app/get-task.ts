@@ -44,9 +44,9 @@ export async function describeTask(deps: AppDeps, task: Task): Promise<TaskDetai
   return { task, queuePosition, resultUrl };
 }
 
-export async function getTask(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<TaskDetails> {
-  const details = await describeTask(deps, await findOwnTask(deps, input.keyId, input.taskId));
-  return { ...details, webhook: await webhookSummary(deps, details.task) };
+/** What GET /v1/tasks/{id} shows of a task the caller has read (and found to be the key's own). */
+export async function taskDetails(deps: AppDeps, task: Task): Promise<TaskDetails> {
+  return { ...(await describeTask(deps, task)), webhook: await webhookSummary(deps, task) };
 }
 
 async function webhookSummary(deps: AppDeps, task: Task): Promise<WebhookSummary | null> {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { cancelTask } from '../../app/cancel-task.js';
 import { createTask } from '../../app/create-task.js';
 import type { AppDeps } from '../../app/deps.js';
-import { describeTask, getTask, type TaskDetails } from '../../app/get-task.js';
+import { describeTask, findOwnTask, taskDetails, type TaskDetails } from '../../app/get-task.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import { readIdempotencyKey, type TaskParams } from '../openapi/request-schemas.js';
@@ -26,8 +26,10 @@ export function registerVideoRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get<{ Params: TaskParams }>(api.getTask.url, async (request, reply) => {
     const key = await requireKey(deps, request, 'user');
-    await preferWait(request, reply, { keyId: key.id, taskId: request.params.taskId });
-    return { code: 200, data: render(await getTask(deps, { keyId: key.id, taskId: request.params.taskId })) };
+    const input = { keyId: key.id, taskId: request.params.taskId };
+    // A wait ends with the task freshly read (and checked as the key's own): no second read.
+    const task = (await preferWait(request, reply, input)) ?? (await findOwnTask(deps, input.keyId, input.taskId));
+    return { code: 200, data: render(await taskDetails(deps, task)) };
   });
 
   app.post<{ Params: TaskParams }>(api.cancelTask.url, async (request) => {
