@@ -18,7 +18,7 @@ import { createLocalDiskStore } from './adapters/storage/local-disk.js';
 import { openPostgresStore } from './adapters/store-postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/store-sqlite/sqlite-store.js';
 import type { Config } from './config.js';
-import type { Clock, Engine, TaskStore } from './domain/ports.js';
+import type { Clock, Engine, MediaFetcher, MediaProber, TaskStore } from './domain/ports.js';
 
 export interface Services {
   deps: AppDeps;
@@ -48,27 +48,31 @@ interface EngineParts {
   tasks: TaskStore;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   clock: Clock;
+  /** The process's SSRF-guarded fetcher and prober: upstream engines download results through them. */
+  fetcher: MediaFetcher;
+  prober: MediaProber;
 }
 
-/** The engine new tasks run on (WANGATE_ENGINE). Upstream engines download results through the SSRF guard. */
-function buildEngine(config: Config, parts?: EngineParts): Engine {
-  const fetcher = () => createSafeFetcher({ allowLoopback: config.allowLoopbackMedia, timeoutMs: config.mediaFetchTimeoutMs, maxRedirects: 5 });
-  if (config.engine === 'dashscope' && config.dashscope && parts) {
+/** The engine new tasks run on (WANGATE_ENGINE). */
+function buildEngine(config: Config, parts: EngineParts): Engine {
+  const { fetcher, prober, clock, log } = parts;
+  // An API-only process (no local slots) runs no upstream work either.
+  const slots = config.workerConcurrency === 0 ? { slots: 0 } : {};
+  if (config.engine === 'dashscope' && config.dashscope) {
     return createDashscopeEngine({
       channels: config.dashscope.channels,
       queryBudgetPerSecond: config.dashscope.queryBudgetPerSecond,
       createTimeoutMs: config.dashscope.createTimeoutMs,
-      fetcher: fetcher(),
-      prober: createFfprobeProber(),
-      clock: parts.clock,
+      fetcher,
+      prober,
+      clock,
       knownWork: knownWorkFromStore(parts.tasks, 'dashscope'),
-      log: parts.log,
-      ...(config.workerConcurrency === 0 && { slots: 0 }),
+      log,
+      ...slots,
     });
   }
-  if (config.engine === 'relay' && config.relay && parts) {
-    const slots = config.workerConcurrency === 0 ? { slots: 0 } : {};
-    return createRelayEngine({ ...config.relay, ...slots, fetcher: fetcher(), prober: createFfprobeProber(), clock: parts.clock, log: parts.log });
+  if (config.engine === 'relay' && config.relay) {
+    return createRelayEngine({ ...config.relay, ...slots, fetcher, prober, clock, log });
   }
   return createLocalEngine({ capacity: config.workerConcurrency });
 }
@@ -88,8 +92,10 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
   let baseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
   const listeners: (() => void)[] = [];
   const log = pino({ level: config.logLevel });
-  const engine = buildEngine(config, { tasks: store.tasks, log, clock: opts.clock ?? systemClock });
   const clock = opts.clock ?? systemClock;
+  const fetcher = createSafeFetcher({ allowLoopback: config.allowLoopbackMedia, timeoutMs: config.mediaFetchTimeoutMs, maxRedirects: 5 });
+  const prober = createFfprobeProber();
+  const engine = buildEngine(config, { tasks: store.tasks, log, clock, fetcher, prober });
   const deps: AppDeps = {
     tasks: store.tasks,
     keys: store.keys,
@@ -101,8 +107,8 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
     signer: createHmacUrlSigner(await loadSigningSecret(config), () => baseUrl),
     engine,
     engines: allEngines(config, engine),
-    fetcher: createSafeFetcher({ allowLoopback: config.allowLoopbackMedia, timeoutMs: config.mediaFetchTimeoutMs, maxRedirects: 5 }),
-    prober: createFfprobeProber(),
+    fetcher,
+    prober,
     clock,
     events: createMemoryTaskEvents(),
     rateLimiter: createMemoryRateLimiter(),
@@ -133,8 +139,7 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
       listeners.push(listener);
     },
     close: async () => {
-      // Upstream engines stop their pollers (an engine may expose close()).
-      for (const e of deps.engines.values()) (e as { close?: () => void }).close?.();
+      for (const e of deps.engines.values()) e.close?.();
       await store.close();
     },
   };

@@ -312,6 +312,8 @@ export interface Engine {
   poll(job: EngineJob, state: string, ctx: EngineContext): Promise<EngineStep>;
   /** For a task whose engine state is known; a local render is stopped through the worker's signal. */
   cancel(state: string): Promise<CancelOutcome>;
+  /** Stops background work (an upstream engine's pollers) at shutdown. */
+  close?(): void;
 }
 
 export type { ApiKey, KeyLimits, LedgerEntry, UsageTotals, Task, TaskError, TaskResult, TaskStatus };
