@@ -24,6 +24,7 @@ export async function taskContent(deps: AppDeps, input: { keyId: string; taskId:
       reason: finished ? 'no_result' : 'result_not_ready',
     });
   }
-  if (task.resultExpiredAtMs !== null || !(await deps.blobs.exists(task.result.blobKey))) throw resultExpired(task);
+  // A blob gone from disk without the mark is found by the sender, which answers resultExpired too.
+  if (task.resultExpiredAtMs !== null) throw resultExpired(task);
   return { task, blobKey: task.result.blobKey };
 }

@@ -125,15 +125,19 @@ export async function uploadFile(deps: AppDeps, input: UploadInput): Promise<Sto
   }
 }
 
-/** A file of this key that is still kept; another key's, unknown and expired ids answer alike. */
 /** Deletes a stored file: blob first, so a crash in between leaves a record that retention removes. */
 export async function discardFile(deps: Pick<AppDeps, 'blobs' | 'files'>, file: StoredFile): Promise<void> {
   await deps.blobs.remove(file.blobKey);
   await deps.files.deleteFile(file.id);
 }
 
+export function fileNotFound(fileId: string): AppError {
+  return new AppError('not_found', `No file with id '${fileId}'`, { param: 'file_id', reason: 'file_not_found' });
+}
+
+/** A file of this key that is still kept; another key's, unknown and expired ids answer alike. */
 export async function findOwnFile(deps: AppDeps, keyId: string, fileId: string): Promise<StoredFile> {
   const file = await liveOwnFile(deps, keyId, fileId);
-  if (!file) throw new AppError('not_found', `No file with id '${fileId}'`, { param: 'file_id', reason: 'file_not_found' });
+  if (!file) throw fileNotFound(fileId);
   return file;
 }

@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { AppDeps } from '../../app/deps.js';
-import { findOwnFile, maxUploadBytes, tooLarge, uploadFile } from '../../app/upload-file.js';
+import { fileNotFound, findOwnFile, maxUploadBytes, tooLarge, uploadFile } from '../../app/upload-file.js';
 import { AppError, invalidField } from '../../domain/errors.js';
 import type { MediaKind } from '../../domain/media-rules.js';
 import type { StoredFile } from '../../domain/ports.js';
@@ -118,9 +118,8 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps): void 
     scope.get<{ Params: FileParams }>(api.getFileContent.url, async (request, reply) => {
       const key = await requireKey(deps, request, 'user');
       const file = await findOwnFile(deps, key.id, request.params.fileId);
-      const missing = () => new AppError('not_found', `No file with id '${file.id}'`, { param: 'file_id', reason: 'file_not_found' });
-      if (!(await deps.blobs.exists(file.blobKey))) throw missing();
-      return sendBlob(request, reply, await deps.blobs.pathFor(file.blobKey), { contentType: file.contentType, missing });
+      // A blob gone from disk answers like an unknown file (sendBlob turns the 404 into `missing`).
+      return sendBlob(request, reply, await deps.blobs.pathFor(file.blobKey), { contentType: file.contentType, missing: () => fileNotFound(file.id) });
     });
   });
 }
