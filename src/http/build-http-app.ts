@@ -15,9 +15,10 @@ import { registerTaskEventRoutes } from './routes/task-event-routes.js';
 
 export interface HttpOptions {
   logLevel: string;
-  /** Large enough for a data: URI of a maximal image (20 MB, base64) in a media field. */
-  bodyLimitBytes?: number;
 }
+
+/** Large enough for a data: URI of a maximal image (20 MB, base64) in a media field. */
+const bodyLimitBytes = 40 * 1024 * 1024;
 
 export interface RouteInfo {
   method: string;
@@ -28,7 +29,7 @@ export interface RouteInfo {
 export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo[] = []): FastifyInstance {
   const app = Fastify({
     logger: { level: opts.logLevel },
-    bodyLimit: opts.bodyLimitBytes ?? 40 * 1024 * 1024,
+    bodyLimit: bodyLimitBytes,
     genReqId: () => newId('req'),
     requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: opts.logLevel !== 'debug' && opts.logLevel !== 'trace' }),

@@ -1,9 +1,19 @@
 import type { LedgerEntry } from '../domain/account.js';
 import { toMajor, type PriceTable } from '../domain/pricing.js';
-import type { UsageReport } from '../app/usage.js';
+import type { UsageQuery, UsageReport } from '../app/usage.js';
 import type { UsageJson } from './openapi/response-schemas.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** The usage query of both usage routes (unix-second range, cursor), as the use case takes it. */
+export function toUsageQuery(q: { limit: number; from?: number | undefined; to?: number | undefined; after?: string | undefined }): UsageQuery {
+  return {
+    limit: q.limit,
+    ...(q.from !== undefined && { fromMs: q.from * 1000 }),
+    ...(q.to !== undefined && { toMs: q.to * 1000 }),
+    ...(q.after !== undefined && { beforeId: q.after }),
+  };
+}
 
 export function presentLedgerEntry(e: LedgerEntry, prices: PriceTable): UsageJson['entries'][number] {
   return {

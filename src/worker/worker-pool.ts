@@ -13,8 +13,6 @@ export interface WorkerPool {
 export interface PoolOptions {
   idlePollMs: number;
   pollIntervalMs: number;
-  /** Slots per engine; defaults to the engine's capacity. */
-  slots?: (engine: Engine) => number;
 }
 
 /**
@@ -64,7 +62,7 @@ export function startWorkerPool(deps: AppDeps, engines: Engine[], opts: PoolOpti
     }
   };
   const running = engines.flatMap((engine) =>
-    Array.from({ length: opts.slots ? opts.slots(engine) : engine.capacity }, () => slot(engine, newId('wrk'))),
+    Array.from({ length: engine.capacity }, () => slot(engine, newId('wrk'))),
   );
 
   return {

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../app/deps.js';
 import { usageReport } from '../../app/usage.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
-import { presentUsage } from '../present-usage.js';
+import { presentUsage, toUsageQuery } from '../present-usage.js';
 import { parseInput } from '../query-schemas.js';
 import { presentKey } from './admin-key-routes.js';
 
@@ -19,13 +19,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps): void
   app.get(api.getOwnUsage.url, async (request) => {
     const key = await requireKey(deps, request, 'user');
     const q = parseInput(api.getOwnUsage.request.query, request.query);
-    const report = await usageReport(deps, {
-      keyId: key.id,
-      limit: q.limit,
-      ...(q.from !== undefined && { fromMs: q.from * 1000 }),
-      ...(q.to !== undefined && { toMs: q.to * 1000 }),
-      ...(q.after !== undefined && { beforeId: q.after }),
-    });
+    const report = await usageReport(deps, { ...toUsageQuery(q), keyId: key.id });
     return { code: 200, data: presentUsage(report, deps.prices) };
   });
 }

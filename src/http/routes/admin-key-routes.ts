@@ -10,7 +10,7 @@ import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { KeyParams, keyLimitsSchema } from '../openapi/request-schemas.js';
 import type { KeyJson } from '../openapi/response-schemas.js';
-import { presentUsage } from '../present-usage.js';
+import { presentUsage, toUsageQuery } from '../present-usage.js';
 import { parseInput } from '../query-schemas.js';
 
 /** Major units to integer minor units; refuses amounts finer than one minor unit. */
@@ -132,13 +132,7 @@ export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.get(api.getUsage.url, async (request) => {
     await requireKey(deps, request, 'admin');
     const q = parseInput(api.getUsage.request.query, request.query);
-    const report = await usageReport(deps, {
-      limit: q.limit,
-      ...(q.key_id !== undefined && { keyId: q.key_id }),
-      ...(q.from !== undefined && { fromMs: q.from * 1000 }),
-      ...(q.to !== undefined && { toMs: q.to * 1000 }),
-      ...(q.after !== undefined && { beforeId: q.after }),
-    });
+    const report = await usageReport(deps, { ...toUsageQuery(q), ...(q.key_id !== undefined && { keyId: q.key_id }) });
     return { code: 200, data: presentUsage(report, deps.prices) };
   });
 }
