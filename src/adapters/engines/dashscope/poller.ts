@@ -28,7 +28,8 @@ export interface PollerClient {
 }
 
 export interface PollerOptions {
-  client: PollerClient;
+  /** Without `list` (an upstream that has none), tasks are followed by single queries only. */
+  client: Pick<PollerClient, 'query'> & Partial<Pick<PollerClient, 'list'>>;
   budgetPerSecond: number;
   clock: Clock;
   /** Least time between two sweeps. Default 1000. */
@@ -81,7 +82,7 @@ export class AccountPoller {
   private readonly bucket: TokenBucket;
   private readonly tracked = new Map<string, Tracked>();
   private readonly explicit: Explicit[] = [];
-  private readonly sweeper: ListSweeper;
+  private readonly sweeper: ListSweeper | null;
   private readonly runner: BudgetLoop<PollerAction>;
   private readonly o: Required<Omit<PollerOptions, 'onError'>> & Pick<PollerOptions, 'onError'>;
 
@@ -97,14 +98,17 @@ export class AccountPoller {
       ...opts,
     };
     this.bucket = new TokenBucket(opts.budgetPerSecond, opts.clock.nowMs());
-    this.sweeper = new ListSweeper({
-      client: this.o.client,
-      tracked: this.tracked,
-      intervalMs: this.o.sweepIntervalMs,
-      minTasks: this.o.sweepMinTasks,
-      clockSkewMs: this.o.clockSkewMs,
-      onError: (err, what) => this.failed(err, what),
-    });
+    const list = this.o.client.list?.bind(this.o.client);
+    this.sweeper = list
+      ? new ListSweeper({
+          client: { list },
+          tracked: this.tracked,
+          intervalMs: this.o.sweepIntervalMs,
+          minTasks: this.o.sweepMinTasks,
+          clockSkewMs: this.o.clockSkewMs,
+          onError: (err, what) => this.failed(err, what),
+        })
+      : null;
     this.runner = new BudgetLoop<PollerAction>({ bucket: this.bucket, clock: this.o.clock, maxInFlight: this.o.maxInFlight, pick: (now) => this.pick(now) });
   }
 
@@ -194,9 +198,9 @@ export class AccountPoller {
     }
     this.forgetIdle(now);
     const open = this.unfinished().filter((t) => !t.busy && t.notBeforeMs <= now);
-    const page = this.sweeper.nextPage(now, open);
+    const page = this.sweeper?.nextPage(now, open);
     if (page) return { action: 'sweep', run: page };
-    const every = open.length >= this.o.sweepMinTasks ? this.o.idleRecheckMs : this.o.recheckMs;
+    const every = this.sweeper && open.length >= this.o.sweepMinTasks ? this.o.idleRecheckMs : this.o.recheckMs;
     let oldest: Tracked | undefined;
     for (const t of open) if (!oldest || t.lastCheckedMs < oldest.lastCheckedMs) oldest = t;
     if (oldest && now - oldest.lastCheckedMs >= every) {
@@ -205,7 +209,7 @@ export class AccountPoller {
     }
     const candidates: number[] = [];
     if (oldest) candidates.push(oldest.lastCheckedMs + every - now);
-    const sweepDueMs = this.sweeper.dueInMs(now, open);
+    const sweepDueMs = this.sweeper?.dueInMs(now, open) ?? null;
     if (sweepDueMs !== null) candidates.push(sweepDueMs);
     for (const t of this.tracked.values()) if (t.notBeforeMs > now) candidates.push(t.notBeforeMs - now);
     return candidates.length ? { dueInMs: Math.max(1, Math.min(...candidates)) } : null;
@@ -230,7 +234,7 @@ export class AccountPoller {
         t.createdExact = true;
       }
       const changed = view.status !== t.status || (view.scheduledAtMs !== undefined && t.scheduledAtMs === undefined);
-      if (isTerminalUpstream(view.status) && isOpenUpstream(t.status)) this.sweeper.noteEnded();
+      if (isTerminalUpstream(view.status) && isOpenUpstream(t.status)) this.sweeper?.noteEnded();
       t.view = view;
       if (view.scheduledAtMs !== undefined) t.scheduledAtMs = view.scheduledAtMs;
       t.status = view.status;

@@ -74,12 +74,9 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
     createRelayApi({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, createTimeoutMs: opts.createTimeoutMs ?? 30_000, queryTimeoutMs: opts.queryTimeoutMs ?? 15_000, idempotentCreates: idempotent });
   // Single queries only (no list): every tracked task about once a second, longest-unchecked first, in budget.
   const poller = new AccountPoller({
-    client: { query: (id) => api.query(id), list: () => Promise.reject(new Error('the relay engine does not list')) },
+    client: { query: (id) => api.query(id) },
     budgetPerSecond: opts.queryBudgetPerSecond,
     clock,
-    sweepMinTasks: Number.POSITIVE_INFINITY,
-    recheckMs: 1000,
-    idleRecheckMs: 1000,
     onError: (err, what) => log.warn({ what, err: String(err) }, 'relay poller call failed'),
   });
   poller.start();
