@@ -70,7 +70,7 @@ export async function runTaskStep(
         return 'requeued';
       }
       case 'failed':
-        return step.retryable && task.attempts < maxAttempts ? retry(deps, task, workerId, step.error) : failOutcome(deps, task, workerId, step.error);
+        return step.retryable ? retry(deps, task, workerId, step.error) : failOutcome(deps, task, workerId, step.error);
       case 'done':
         return await complete(deps, task, workerId, step.output);
     }
@@ -144,6 +144,7 @@ async function complete(deps: AppDeps, task: Task, workerId: string, output: Eng
   return 'completed';
 }
 
+/** Back to the queue for another attempt, or failed when the attempts are used up. */
 async function retry(deps: AppDeps, task: Task, workerId: string, error: TaskError): Promise<StepOutcome> {
   if (task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
   const released = await deps.tasks.releaseTask(task.id, workerId, deps.clock.nowMs() + retryDelayMs(task.attempts), { countAttempt: true });
