@@ -10,7 +10,6 @@ const tsxLoader = require.resolve('tsx');
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
-  output(): string;
 }
 
 /** Runs the real entry point (src/main.ts) as a separate process, so a test can kill -9 it. */
@@ -31,7 +30,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => reject(new Error(`server exited early (${code}):\n${out}`)));
   });
-  return { child, url, output: () => out };
+  return { child, url };
 }
 
 export function killHard(p: ServerProcess): Promise<void> {

@@ -25,6 +25,6 @@ export interface ClockedServer extends TestServer {
  * single-step functions (sweepRetention) themselves, through `deps`.
  */
 export async function startClockedServer(env: Record<string, string> = {}, clock: FakeClock = fakeClock()): Promise<ClockedServer> {
-  const server = await startTestServer(env, undefined, { clock, maintenance: false });
+  const server = await startTestServer(env, { clock, maintenance: false });
   return { ...server, clock };
 }

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +15,8 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real server on 127.0.0.1 with a fresh data dir; loopback media is allowed explicitly, as tests must. */
-export async function startTestServer(env: Record<string, string> = {}, dataDir?: string, opts: StartOptions = {}): Promise<TestServer> {
-  const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'wangate-test-')));
+export async function startTestServer(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<TestServer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-test-'));
   const config = parseConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -50,9 +51,23 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     },
     async cleanup() {
       await server.stop();
-      if (!dataDir) await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates a key through the admin API (asserting 200): its id, its secret and its webhook secret. */
+export async function createKey(s: TestServer, body: object): Promise<{ id: string; key: string; secret: string }> {
+  const res = await s.api('POST', '/admin/keys', body);
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+  return { id: res.json.data.id, key: res.json.data.key, secret: res.json.data.webhook_secret };
+}
+
+/** Submits a create (asserting 200) and returns the task id. */
+export async function submitTask(s: TestServer, body: object, key?: string): Promise<string> {
+  const res = await s.api('POST', '/v1/videos/generations', body, key);
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+  return res.json.data[0].task_id;
 }
 
 /** Polls a task until it is terminal (the test's time limit bounds the wait). */

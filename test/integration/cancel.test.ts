@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSse } from '../helpers/sse-client.js';
-import { startTestServer, waitForTask, type TestServer } from '../helpers/start-test-server.js';
+import { createKey, startTestServer, submitTask, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -15,17 +15,8 @@ afterEach(async () => {
 
 const t2v = (prompt: string, extra: object = {}) => ({ model: 'wan2.7', prompt, resolution: '720P', duration: 2, ...extra });
 
-async function newKey(s: TestServer, balance: number): Promise<{ id: string; key: string }> {
-  const res = await s.api('POST', '/admin/keys', { name: 'canceller', balance });
-  expect(res.status).toBe(200);
-  return { id: res.json.data.id, key: res.json.data.key };
-}
+const newKey = (s: TestServer, balance: number) => createKey(s, { name: 'canceller', balance });
 
-async function submit(s: TestServer, body: object, key: string): Promise<string> {
-  const res = await s.api('POST', '/v1/videos/generations', body, key);
-  expect(res.status, JSON.stringify(res.json)).toBe(200);
-  return res.json.data[0].task_id;
-}
 
 /** The key's ledger entries, grouped per task. */
 async function ledgerByTask(s: TestServer, key: string): Promise<Map<string, { kind: string; amount: number }[]>> {
@@ -56,7 +47,7 @@ describe('cancel', () => {
   it('cancels a queued task at once and releases its hold', async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '0' });
     const { key } = await newKey(server, 1);
-    const id = await submit(server, t2v('never runs'), key);
+    const id = await submitTask(server, t2v('never runs'), key);
     expect((await server.api('GET', '/v1/me', undefined, key)).json.data.balance).toBe(0.8);
 
     const res = await server.api('POST', `/v1/tasks/${id}/cancel`, undefined, key);
@@ -76,7 +67,7 @@ describe('cancel', () => {
   it('stops a running local render: the task is cancelled, ffmpeg is gone and no result file is kept', async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '1' });
     const { key } = await newKey(server, 10);
-    const id = await submit(server, t2v('a long render to stop', { resolution: '1080P', duration: 15 }), key);
+    const id = await submitTask(server, t2v('a long render to stop', { resolution: '1080P', duration: 15 }), key);
     const events = await openSse(`${server.url}/v1/tasks/${id}/events`, key);
     await events.waitFor((m) => m.event === 'progress' && JSON.parse(m.data).progress >= 5, 30_000);
     expect((await processesMentioning(id)).length).toBeGreaterThan(0);
@@ -96,7 +87,7 @@ describe('cancel', () => {
     expect(task.progress).toBeLessThan(100);
     expect((await resultFiles(server)).filter((f) => f.includes(id))).toEqual([]);
     // The slot is free again at once: a short task completes.
-    const next = await submit(server, t2v('after the cancel'), key);
+    const next = await submitTask(server, t2v('after the cancel'), key);
     expect((await waitForTask(server, next, key)).status).toBe('completed');
     expect((await server.api('GET', `/v1/tasks/${id}`, undefined, key)).json.data.status).toBe('cancelled');
     expect((await ledgerByTask(server, key)).get(id)!.filter((e) => e.kind === 'release').map((e) => e.amount)).toEqual([2.25]);
@@ -105,7 +96,7 @@ describe('cancel', () => {
   it('refuses to cancel a completed task with 409 and keeps its charge', async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '1' });
     const { key } = await newKey(server, 1);
-    const id = await submit(server, t2v('finishes first'), key);
+    const id = await submitTask(server, t2v('finishes first'), key);
     expect((await waitForTask(server, id, key)).status).toBe('completed');
     const res = await server.api('POST', `/v1/tasks/${id}/cancel`, undefined, key);
     expect(res.status).toBe(409);
@@ -127,7 +118,7 @@ describe('cancel', () => {
     const tries = 16;
     const outcomes = await Promise.all(
       Array.from({ length: tries }, async (_, i) => {
-        const id = await submit(server!, t2v(`race ${i}`, { seed: i }), key);
+        const id = await submitTask(server!, t2v(`race ${i}`, { seed: i }), key);
         if (i % 4 !== 0) {
           // Most cancels land at a random moment around the end of the render (storing the result and
           // the completing compare-and-set come after the last progress report); every fourth races

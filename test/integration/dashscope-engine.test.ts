@@ -10,7 +10,7 @@ import { startFakeDashscope, type FakeDashscope, type FakeDashscopeOptions } fro
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { makeFixtures } from '../helpers/make-fixtures.js';
 import { killHard, spawnServer, type ServerProcess } from '../helpers/spawn-server.js';
-import { startTestServer, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
+import { createKey, startTestServer, submitTask, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 import { until } from '../helpers/until.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -32,15 +32,10 @@ async function server(env: Record<string, string>): Promise<TestServer> {
 
 /** A user key with a balance, so every task places a hold we can account for. */
 async function userKey(s: TestServer): Promise<string> {
-  const { json } = await s.api('POST', '/admin/keys', { name: 'app', balance: 1000 });
-  return json.data.key;
+  return (await createKey(s, { name: 'app', balance: 1000 })).key;
 }
 
-async function submit(s: TestServer, key: string, body: object): Promise<string> {
-  const { status, json } = await s.api('POST', '/v1/videos/generations', { model: 'wan2.7', resolution: '720P', duration: 2, ...body }, key);
-  expect(status, JSON.stringify(json)).toBe(200);
-  return json.data[0].task_id;
-}
+const submit = (s: TestServer, key: string, body: object) => submitTask(s, { model: 'wan2.7', resolution: '720P', duration: 2, ...body }, key);
 
 async function outstanding(s: TestServer, key: string): Promise<number> {
   const { json } = await s.api('GET', '/v1/usage', undefined, key);

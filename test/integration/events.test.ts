@@ -5,7 +5,7 @@ import { countOpenWatches } from '../../src/app/watch-task.js';
 import { parseConfig } from '../../src/config.js';
 import { buildServices } from '../../src/services.js';
 import { openSse, type SseStream } from '../helpers/sse-client.js';
-import { startTestServer, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
+import { startTestServer, submitTask, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 import { until } from '../helpers/until.js';
 
 let server: TestServer | undefined;
@@ -18,11 +18,6 @@ afterEach(async () => {
 
 const t2v = (prompt: string, extra: object = {}) => ({ model: 'wan2.7', prompt, resolution: '720P', duration: 2, ...extra });
 
-async function submit(s: TestServer, body: object, key?: string): Promise<string> {
-  const res = await s.api('POST', '/v1/videos/generations', body, key);
-  expect(res.status, JSON.stringify(res.json)).toBe(200);
-  return res.json.data[0].task_id;
-}
 
 async function stream(s: TestServer, taskId: string, key = testAdminKey): Promise<SseStream> {
   const st = await openSse(`${s.url}/v1/tasks/${taskId}/events`, key);
@@ -34,8 +29,8 @@ describe('task event stream', () => {
   it('sees pending, processing and progress, then ends with completed for a real local render', async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '1' });
     // A longer task ahead keeps ours queued while the stream opens.
-    const ahead = await submit(server, t2v('ahead in the queue', { duration: 4 }));
-    const id = await submit(server, t2v('streamed render'));
+    const ahead = await submitTask(server, t2v('ahead in the queue', { duration: 4 }));
+    const id = await submitTask(server, t2v('streamed render'));
     const st = await stream(server, id);
     expect(st.status).toBe(200);
     expect(st.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -66,7 +61,7 @@ describe('task event stream', () => {
 
   it('sends the outcome at once and closes for a task that already ended', async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '0' });
-    const id = await submit(server, t2v('cancelled before streaming'));
+    const id = await submitTask(server, t2v('cancelled before streaming'));
     await server.api('POST', `/v1/tasks/${id}/cancel`);
     const st = await stream(server, id);
     await st.closed;
@@ -75,7 +70,7 @@ describe('task event stream', () => {
 
   it('sends a heartbeat comment on the configured interval while nothing changes', async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '0', SSE_HEARTBEAT_MS: '100' });
-    const id = await submit(server, t2v('nothing happens'));
+    const id = await submitTask(server, t2v('nothing happens'));
     const st = await stream(server, id);
     await st.waitFor((m) => m.event === 'pending');
     await until(() => st.messages.filter((m) => m.event === 'comment' && m.comment === 'ping').length >= 3, 3000);
@@ -84,7 +79,7 @@ describe('task event stream', () => {
 
   it('a client that disconnects leaves no subscription or timer behind', async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '0', SSE_HEARTBEAT_MS: '50', TASK_WATCH_POLL_MS: '50' });
-    const id = await submit(server, t2v('abandoned stream'));
+    const id = await submitTask(server, t2v('abandoned stream'));
     const before = countOpenWatches();
     const st = await stream(server, id);
     await st.waitFor((m) => m.event === 'pending');
@@ -99,7 +94,7 @@ describe('task event stream', () => {
 
   it('sees a change made by another process through the store', async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '0', TASK_WATCH_POLL_MS: '200' });
-    const id = await submit(server, t2v('changed elsewhere'));
+    const id = await submitTask(server, t2v('changed elsewhere'));
     const st = await stream(server, id);
     await st.waitFor((m) => m.event === 'pending');
     // A second set of services on the same data dir has its own in-process events: only the store links them.
@@ -117,7 +112,7 @@ describe('task event stream', () => {
 
   it("another key's task answers 404 like an unknown id, and no key answers 401", async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '0' });
-    const id = await submit(server, t2v('private'));
+    const id = await submitTask(server, t2v('private'));
     const other = await server.api('POST', '/admin/keys', { name: 'other' });
     const theirs = await fetch(`${server.url}/v1/tasks/${id}/events`, { headers: { authorization: `Bearer ${other.json.data.key}` } });
     expect(theirs.status).toBe(404);

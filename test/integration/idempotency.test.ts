@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/start-test-server.js';
+import { createKey, startTestServer, type TestServer } from '../helpers/start-test-server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -15,11 +15,7 @@ afterAll(async () => {
 
 const body = (prompt: string) => ({ model: 'wan2.7', prompt, resolution: '720P', duration: 2, seed: 7 });
 
-async function newKey(): Promise<{ id: string; key: string }> {
-  const res = await server.api('POST', '/admin/keys', { name: 'idem', balance: 10 });
-  expect(res.status).toBe(200);
-  return { id: res.json.data.id, key: res.json.data.key };
-}
+const newKey = () => createKey(server, { name: 'idem', balance: 10 });
 
 async function create(key: string, idempotencyKey: string | undefined, payload: unknown) {
   const res = await fetch(`${server.url}/v1/videos/generations`, {

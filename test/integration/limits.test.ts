@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, waitForTask, type TestServer } from '../helpers/start-test-server.js';
+import { createKey, startTestServer, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -11,11 +11,7 @@ afterEach(async () => {
 
 const t2v = (prompt: string, extra: object = {}) => ({ model: 'wan2.7', prompt, resolution: '720P', duration: 2, ...extra });
 
-async function newKey(s: TestServer, body: object): Promise<{ id: string; key: string }> {
-  const res = await s.api('POST', '/admin/keys', body);
-  expect(res.status, JSON.stringify(res.json)).toBe(200);
-  return { id: res.json.data.id, key: res.json.data.key };
-}
+const newKey = createKey;
 
 describe('per-key limits', () => {
   it('answers 429 with Retry-After once a key spends its requests per minute', async () => {

@@ -6,7 +6,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { startTestServer, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
+import { startTestServer, submitTask, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -81,11 +81,7 @@ async function servers(env: Record<string, string> = {}): Promise<{ upstream: Te
   return { upstream, ours, proxy };
 }
 
-async function submit(s: TestServer, prompt: string): Promise<string> {
-  const { status, json } = await s.api('POST', '/v1/videos/generations', { model: 'wan2.7', prompt, resolution: '720P', duration: 2, seed: 5 });
-  expect(status, JSON.stringify(json)).toBe(200);
-  return json.data[0].task_id;
-}
+const submit = (s: TestServer, prompt: string) => submitTask(s, { model: 'wan2.7', prompt, resolution: '720P', duration: 2, seed: 5 });
 
 it('relays text-to-video tasks to another gateway and copies each result into our storage', async () => {
   const { upstream, ours, proxy } = await servers({ RELAY_IDEMPOTENT_CREATES: 'true' });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures } from '../helpers/make-fixtures.js';
-import { startTestServer, type TestServer } from '../helpers/start-test-server.js';
+import { createKey, startTestServer, type TestServer } from '../helpers/start-test-server.js';
 
 /** Routes that need no key: health, signed downloads (the signature is the credential), API docs. */
 const publicRoutes = [/^\/healthz$/, /^\/files\/\*$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/];
@@ -18,11 +18,7 @@ let scratch: string;
 const keys: Record<'owner' | 'other' | 'user' | 'revoked' | 'expired', string> = { owner: '', other: '', user: '', revoked: '', expired: '' };
 const ids: Record<string, string> = {};
 
-async function newKey(body: object): Promise<{ id: string; key: string }> {
-  const res = await server.api('POST', '/admin/keys', body);
-  expect(res.status, JSON.stringify(res.json)).toBe(200);
-  return { id: res.json.data.id, key: res.json.data.key };
-}
+const newKey = (body: object) => createKey(server, body);
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'wangate-security-'));

@@ -14,7 +14,7 @@ import { deliverWebhooks } from '../../src/app/deliver-webhooks.js';
 import { parseConfig } from '../../src/config.js';
 import { renderTask } from '../../src/http/render-task.js';
 import { buildServices, type Services } from '../../src/services.js';
-import { startTestServer, waitForTask, type TestServer } from '../helpers/start-test-server.js';
+import { createKey, startTestServer, submitTask, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 import { startWebhookReceiver, verifyStandardWebhook, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const t2v = (prompt: string, extra: object = {}) => ({ model: 'wan2.7', prompt, resolution: '720P', duration: 2, ...extra });
@@ -31,17 +31,8 @@ afterEach(() => {
   receiver.respond = () => 200;
 });
 
-async function newKey(s: TestServer, body: object = {}): Promise<{ id: string; key: string; secret: string }> {
-  const res = await s.api('POST', '/admin/keys', { name: 'webhook user', ...body });
-  expect(res.status, JSON.stringify(res.json)).toBe(200);
-  return { id: res.json.data.id, key: res.json.data.key, secret: res.json.data.webhook_secret };
-}
+const newKey = (s: TestServer, body: object = {}) => createKey(s, { name: 'webhook user', ...body });
 
-async function submit(s: TestServer, body: object, key: string): Promise<string> {
-  const res = await s.api('POST', '/v1/videos/generations', body, key);
-  expect(res.status, JSON.stringify(res.json)).toBe(200);
-  return res.json.data[0].task_id;
-}
 
 /** Polls the task's deliveries until the latest one is no longer pending. */
 async function settledDelivery(s: TestServer, taskId: string, key: string): Promise<any> {
@@ -69,7 +60,7 @@ describe('webhooks over HTTP', () => {
   it('arrives signed and correct on the third attempt after two 500s, and the attempts show on the task', async () => {
     const { key, secret } = await newKey(server);
     receiver.respond = ({ index }) => (index < 2 ? 500 : 200);
-    const id = await submit(server, t2v('signed webhook', { callback_url: receiver.url('/done') }), key);
+    const id = await submitTask(server, t2v('signed webhook', { callback_url: receiver.url('/done') }), key);
     expect((await waitForTask(server, id, key)).status).toBe('completed');
 
     const hooks = await receiver.waitFor(3);
@@ -102,7 +93,7 @@ describe('webhooks over HTTP', () => {
 
   it("uses the key's default webhook when the task has none, and a task's callback_url wins over it", async () => {
     const { key, secret } = await newKey(server, { webhook_url: receiver.url('/key-default') });
-    const own = await submit(server, t2v('key default'), key);
+    const own = await submitTask(server, t2v('key default'), key);
     await server.api('POST', `/v1/tasks/${own}/cancel`, undefined, key);
     const [hook] = await receiver.waitFor(1);
     expect(hook!.path).toBe('/key-default');
@@ -110,7 +101,7 @@ describe('webhooks over HTTP', () => {
     expect(JSON.parse(hook!.body)).toMatchObject({ type: 'task.cancelled', data: { id: own, status: 'cancelled' } });
     expect((await settledDelivery(server, own, key)).status).toBe('delivered');
 
-    const explicit = await submit(server, t2v('explicit callback', { webhook: receiver.url('/explicit') }), key);
+    const explicit = await submitTask(server, t2v('explicit callback', { webhook: receiver.url('/explicit') }), key);
     await server.api('POST', `/v1/tasks/${explicit}/cancel`, undefined, key);
     const hooks = await receiver.waitFor(2);
     expect(hooks[1]!.path).toBe('/explicit');
@@ -118,7 +109,7 @@ describe('webhooks over HTTP', () => {
 
   it('redeliver queues a new signed delivery of the terminal event; it refuses unfinished tasks and tasks without a URL', async () => {
     const { key, secret } = await newKey(server);
-    const id = await submit(server, t2v('redelivered', { callback_url: receiver.url('/again') }), key);
+    const id = await submitTask(server, t2v('redelivered', { callback_url: receiver.url('/again') }), key);
     await server.api('POST', `/v1/tasks/${id}/cancel`, undefined, key);
     const [first] = await receiver.waitFor(1);
     await settledDelivery(server, id, key);
@@ -144,7 +135,7 @@ describe('webhooks over HTTP', () => {
       expect(res.json.error.reason).toBe('task_not_found');
     }
 
-    const noUrl = await submit(server, t2v('no callback'), key);
+    const noUrl = await submitTask(server, t2v('no callback'), key);
     await server.api('POST', `/v1/tasks/${noUrl}/cancel`, undefined, key);
     const refused = await server.api('POST', `/v1/tasks/${noUrl}/webhooks/redeliver`, undefined, key);
     expect(refused.status).toBe(409);
@@ -155,7 +146,7 @@ describe('webhooks over HTTP', () => {
     const idle = await startTestServer({ WORKER_CONCURRENCY: '0', WANGATE_ALLOW_LOOPBACK_WEBHOOKS: 'true' });
     try {
       const { key } = await newKey(idle);
-      const id = await submit(idle, t2v('still queued', { callback_url: receiver.url() }), key);
+      const id = await submitTask(idle, t2v('still queued', { callback_url: receiver.url() }), key);
       const res = await idle.api('POST', `/v1/tasks/${id}/webhooks/redeliver`, undefined, key);
       expect(res.status).toBe(409);
       expect(res.json.error.reason).toBe('task_not_finished');
@@ -167,7 +158,7 @@ describe('webhooks over HTTP', () => {
 
   it('a callback to a private address is refused by the SSRF guard at delivery, as one failed attempt with a clear error', async () => {
     const { key } = await newKey(server);
-    const id = await submit(server, t2v('private callback', { callback_url: 'http://10.0.0.1/hook' }), key);
+    const id = await submitTask(server, t2v('private callback', { callback_url: 'http://10.0.0.1/hook' }), key);
     await server.api('POST', `/v1/tasks/${id}/cancel`, undefined, key);
     const delivery = await settledDelivery(server, id, key);
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1, last_status_code: null });
