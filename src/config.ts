@@ -6,6 +6,13 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Environment variables, parsed once. Nothing else reads process.env. */
+/** A base URL, kept without trailing slashes so paths can be appended. */
+const baseUrlSchema = z
+  .string()
+  .url()
+  .transform((url) => url.replace(/\/+$/, ''));
+const dashscopeDefaultUrl = 'https://dashscope.aliyuncs.com';
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -15,7 +22,7 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
     .optional(),
-  PUBLIC_BASE_URL: z.string().url().optional(),
+  PUBLIC_BASE_URL: baseUrlSchema.optional(),
   WANGATE_ADMIN_KEY: z.string().min(16).optional(),
   WANGATE_SIGNING_SECRET: z.string().min(16).optional(),
   WANGATE_ENGINE: z.enum(['local', 'dashscope', 'relay']).default('local'),
@@ -51,13 +58,13 @@ const envSchema = z.object({
   /** DashScope engine: a JSON array of channels, or the single-channel shorthand below. */
   DASHSCOPE_CHANNELS: z.string().optional(),
   DASHSCOPE_API_KEY: z.string().min(1).optional(),
-  DASHSCOPE_BASE_URL: z.string().url().default('https://dashscope.aliyuncs.com'),
+  DASHSCOPE_BASE_URL: baseUrlSchema.default(dashscopeDefaultUrl),
   DASHSCOPE_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Task queries + list calls per second per Alibaba Cloud account (the upstream allows 20). */
   DASHSCOPE_QUERY_BUDGET_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(20),
   DASHSCOPE_CREATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** Relay engine: another gateway speaking the same Wan2.7 unified-entry API. */
-  RELAY_BASE_URL: z.string().url().optional(),
+  RELAY_BASE_URL: baseUrlSchema.optional(),
   RELAY_API_KEY: z.string().min(1).optional(),
   RELAY_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10_000).default(5),
   RELAY_QUERY_BUDGET_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(10),
@@ -138,7 +145,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
-    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    publicBaseUrl: e.PUBLIC_BASE_URL,
     adminKey: e.WANGATE_ADMIN_KEY,
     signingSecret: e.WANGATE_SIGNING_SECRET,
     engine: e.WANGATE_ENGINE,
@@ -174,7 +181,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 
 const channelSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (1..64)'),
-  baseUrl: z.string().url().default('https://dashscope.aliyuncs.com'),
+  baseUrl: baseUrlSchema.default(dashscopeDefaultUrl),
   apiKey: z.string().min(1),
   account: z.string().min(1).optional(),
   maxConcurrent: z.number().int().min(1).max(10_000).default(5),
@@ -204,7 +211,7 @@ function parseChannels(text: string): DashscopeChannelConfig[] {
     if (ids.has(c.id)) throw configError('DASHSCOPE_CHANNELS', `channel id '${c.id}' is used twice`);
     ids.add(c.id);
   }
-  return parsed.data.map((c) => ({ ...c, baseUrl: c.baseUrl.replace(/\/+$/, '') }));
+  return parsed.data;
 }
 
 function parseEngineEnv(e: z.infer<typeof envSchema>): Pick<Config, 'dashscope' | 'relay'> {
@@ -214,8 +221,7 @@ function parseEngineEnv(e: z.infer<typeof envSchema>): Pick<Config, 'dashscope' 
     let channels: DashscopeChannelConfig[];
     if (e.DASHSCOPE_CHANNELS !== undefined && e.DASHSCOPE_CHANNELS.trim() !== '') channels = parseChannels(e.DASHSCOPE_CHANNELS);
     else if (e.DASHSCOPE_API_KEY) {
-      const baseUrl = e.DASHSCOPE_BASE_URL.replace(/\/+$/, '');
-      channels = [{ id: 'default', baseUrl, apiKey: e.DASHSCOPE_API_KEY, maxConcurrent: e.DASHSCOPE_MAX_CONCURRENT, priority: 0, weight: 1 }];
+      channels = [{ id: 'default', baseUrl: e.DASHSCOPE_BASE_URL, apiKey: e.DASHSCOPE_API_KEY, maxConcurrent: e.DASHSCOPE_MAX_CONCURRENT, priority: 0, weight: 1 }];
     } else throw configError('DASHSCOPE_API_KEY', 'required when WANGATE_ENGINE=dashscope (or set DASHSCOPE_CHANNELS)');
     dashscope = { channels, queryBudgetPerSecond: e.DASHSCOPE_QUERY_BUDGET_PER_SECOND, createTimeoutMs: e.DASHSCOPE_CREATE_TIMEOUT_MS };
   }
@@ -223,7 +229,7 @@ function parseEngineEnv(e: z.infer<typeof envSchema>): Pick<Config, 'dashscope' 
     if (!e.RELAY_BASE_URL) throw configError('RELAY_BASE_URL', 'required when WANGATE_ENGINE=relay');
     if (!e.RELAY_API_KEY) throw configError('RELAY_API_KEY', 'required when WANGATE_ENGINE=relay');
     relay = {
-      baseUrl: e.RELAY_BASE_URL.replace(/\/+$/, ''),
+      baseUrl: e.RELAY_BASE_URL,
       apiKey: e.RELAY_API_KEY,
       maxConcurrent: e.RELAY_MAX_CONCURRENT,
       queryBudgetPerSecond: e.RELAY_QUERY_BUDGET_PER_SECOND,
