@@ -166,11 +166,13 @@ export function createSqliteTaskStore(db: Db): TaskStore {
       return write(() => {
         const pick = (q.expired.get(opts.nowMs, ...opts.engines) ?? q.fair.get(opts.nowMs, ...opts.engines)) as { id: string } | undefined;
         if (!pick) return undefined;
-        sql(db, 
-          `UPDATE tasks SET status = 'processing', lease_owner = ?, lease_expires_at_ms = ?, attempts = attempts + 1,
-             started_at_ms = COALESCE(started_at_ms, ?), updated_at_ms = ? WHERE id = ?`,
-        ).run(opts.workerId, opts.nowMs + opts.leaseMs, opts.nowMs, opts.nowMs, pick.id);
-        const claimed = get(pick.id)!;
+        const claimed = toTask(
+          sql(
+            db,
+            `UPDATE tasks SET status = 'processing', lease_owner = ?, lease_expires_at_ms = ?, attempts = attempts + 1,
+               started_at_ms = COALESCE(started_at_ms, ?), updated_at_ms = ? WHERE id = ? RETURNING *`,
+          ).get(opts.workerId, opts.nowMs + opts.leaseMs, opts.nowMs, opts.nowMs, pick.id) as Row,
+        );
         sql(db, 'UPDATE api_keys SET last_claimed_at_ms = ? WHERE id = ?').run(opts.nowMs, claimed.keyId);
         return claimed;
       });
@@ -201,7 +203,10 @@ export function createSqliteTaskStore(db: Db): TaskStore {
 
     async acquireChannel(id, workerId, candidates) {
       return write(() => {
-        const task = get(id);
+        // Three columns decide it: the whole row (request JSON and all) need not be decoded.
+        const task = sql(db, 'SELECT status, lease_owner AS leaseOwner, channel_id AS channelId FROM tasks WHERE id = ?').get(id) as
+          | { status: TaskStatus; leaseOwner: string | null; channelId: string | null }
+          | undefined;
         if (!task || task.status !== 'processing' || task.leaseOwner !== workerId) return null;
         // A task stays on the channel that took it; it moves only when that channel is no longer
         // offered (it refused the create, which proves nothing was accepted there).
