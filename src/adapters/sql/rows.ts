@@ -161,10 +161,18 @@ export function fromDelivery(d: WebhookDelivery): Row {
 }
 
 /**
- * The column changes a key patch makes (the store writes them, and records a mode switch between
- * unlimited and limited in the ledger).
+ * What a key patch writes: its column changes and, when it switches between unlimited and limited,
+ * the ledger entry that records the switch (so usage reports explain the balance).
  */
-export function keyPatchColumns(patch: KeyPatch, current: ApiKey): Row {
+export function keyPatchWrites(patch: KeyPatch, current: ApiKey, nowMs: number): { sets: Row; modeSwitch: LedgerWrite | null } {
+  const switches = patch.unlimited !== undefined && (patch.unlimited ? current.balanceMinor !== null : current.balanceMinor === null);
+  const modeSwitch: LedgerWrite | null = switches
+    ? { keyId: current.id, taskId: null, kind: 'credit', amountMinor: 0, balanceAfterMinor: patch.unlimited ? null : 0, nowMs, note: patch.unlimited ? 'set unlimited' : 'set limited' }
+    : null;
+  return { sets: keyPatchColumns(patch, current), modeSwitch };
+}
+
+function keyPatchColumns(patch: KeyPatch, current: ApiKey): Row {
   const sets: Row = {};
   if (patch.name !== undefined) sets.name = patch.name;
   if (patch.scopes !== undefined) sets.scopes = patch.scopes.join(',');

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ApiKey, LedgerEntry, UsageTotals } from '../../domain/account.js';
 import type { CreditOutcome, KeyStore, LedgerQuery, LedgerStore } from '../../domain/ports.js';
-import { fromApiKey, keyPatchColumns, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
+import { fromApiKey, keyPatchWrites, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
 import { createAuthCache } from '../sql/auth-cache.js';
 import { insertRow, one, run, tx, type Queryable } from './pg-db.js';
 import { writeLedger } from './pg-ledger.js';
@@ -39,15 +39,12 @@ export function createPgKeyStore(pool: pg.Pool): KeyStore & LedgerStore {
         // The row lock orders this against holds, settlements and credits of the same key.
         const key = await getKey(c, id, true);
         if (!key) return undefined;
-        const sets = keyPatchColumns(patch, key);
+        const { sets, modeSwitch } = keyPatchWrites(patch, key, nowMs);
         const cols = Object.keys(sets);
         if (cols.length > 0) {
           await run(c, `UPDATE api_keys SET ${cols.map((col, i) => `${col} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...Object.values(sets)]);
         }
-        if (patch.unlimited !== undefined && (patch.unlimited ? key.balanceMinor !== null : key.balanceMinor === null)) {
-          // Switching modes is itself a ledger fact, so usage reports explain the balance.
-          await writeLedger(c, { keyId: id, taskId: null, kind: 'credit', amountMinor: 0, balanceAfterMinor: patch.unlimited ? null : 0, nowMs, note: patch.unlimited ? 'set unlimited' : 'set limited' });
-        }
+        if (modeSwitch) await writeLedger(c, modeSwitch);
         return getKey(c, id);
       });
     },

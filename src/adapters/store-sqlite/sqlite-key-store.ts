@@ -1,6 +1,6 @@
 import type { KeyStore, LedgerQuery, LedgerStore } from '../../domain/ports.js';
 import type { LedgerEntry, UsageTotals } from '../../domain/account.js';
-import { fromApiKey, keyPatchColumns, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
+import { fromApiKey, keyPatchWrites, toApiKey, toLedgerEntry, toUsageTotals } from '../sql/rows.js';
 import { createAuthCache } from '../sql/auth-cache.js';
 import { insertRow, sql, tx, type Db } from './sqlite-db.js';
 import { writeLedger } from './sqlite-ledger.js';
@@ -42,15 +42,12 @@ export function createSqliteKeyStore(db: Db): KeyStore & LedgerStore {
       return tx(db, () => {
         const key = getKey(id);
         if (!key) return undefined;
-        const sets = keyPatchColumns(patch, key);
+        const { sets, modeSwitch } = keyPatchWrites(patch, key, nowMs);
         const cols = Object.keys(sets);
         if (cols.length > 0) {
           sql(db, `UPDATE api_keys SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...sets, id });
         }
-        if (patch.unlimited !== undefined && (patch.unlimited ? key.balanceMinor !== null : key.balanceMinor === null)) {
-          // Switching modes is itself a ledger fact, so usage reports explain the balance.
-          writeLedger(db, { keyId: id, taskId: null, kind: 'credit', amountMinor: 0, balanceAfterMinor: patch.unlimited ? null : 0, nowMs, note: patch.unlimited ? 'set unlimited' : 'set limited' });
-        }
+        if (modeSwitch) writeLedger(db, modeSwitch);
         return getKey(id);
       });
     },
