@@ -1,7 +1,7 @@
 import { AppError } from '../domain/errors.js';
-import { newId } from '../domain/ids.js';
 import type { WebhookDelivery } from '../domain/ports.js';
 import { isTerminal, type Task } from '../domain/task.js';
+import { pendingDelivery } from '../domain/webhook-delivery.js';
 import type { AppDeps } from './deps.js';
 import { findOwnTask } from './get-task.js';
 
@@ -25,21 +25,7 @@ export async function redeliverWebhook(deps: AppDeps, input: { keyId: string; ta
       reason: 'no_callback_url',
     });
   }
-  const nowMs = deps.clock.nowMs();
-  const delivery: WebhookDelivery = {
-    id: newId('whd', nowMs),
-    taskId: task.id,
-    keyId: task.keyId,
-    url: task.callbackUrl,
-    eventType: `task.${task.status}`,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAtMs: nowMs,
-    lastStatusCode: null,
-    lastError: null,
-    createdAtMs: nowMs,
-    deliveredAtMs: null,
-  };
+  const delivery = pendingDelivery({ taskId: task.id, keyId: task.keyId, url: task.callbackUrl, eventType: `task.${task.status}` }, deps.clock.nowMs());
   await deps.webhooks.enqueueDelivery(delivery);
   return delivery;
 }

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { newId } from '../../domain/ids.js';
 import type { InsertTaskOptions, InsertTaskOutcome, TaskQuery, TaskStore } from '../../domain/ports.js';
 import type { Task, TaskError, TaskStatus } from '../../domain/task.js';
-import { capturable, fromTask, toTask } from '../sql/rows.js';
+import { pendingDelivery } from '../../domain/webhook-delivery.js';
+import { capturable, fromDelivery, fromTask, toTask } from '../sql/rows.js';
 import { claimTask } from './pg-claim.js';
 import { insertRow, lockClass, one, rollback, run, tx, type Queryable, type Row } from './pg-db.js';
 import { holdOf, placeHold, settleHold } from './pg-ledger.js';
@@ -95,12 +95,8 @@ async function terminal(pool: pg.Pool, id: string, from: TaskStatus[], to: TaskS
     const keyId = String(row.key_id);
     if (held !== null) await settleHold(c, keyId, id, held, captured, nowMs);
     if (row.callback_url !== null) {
-      await run(
-        c,
-        `INSERT INTO webhook_deliveries (id, task_id, key_id, url, event_type, status, attempts, next_attempt_at_ms, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)`,
-        [newId('whd', nowMs), id, keyId, row.callback_url, `task.${to}`, nowMs],
-      );
+      const { text, values } = insertRow('webhook_deliveries', fromDelivery(pendingDelivery({ taskId: id, keyId, url: String(row.callback_url), eventType: `task.${to}` }, nowMs)));
+      await run(c, text, values);
     }
     return true;
   });

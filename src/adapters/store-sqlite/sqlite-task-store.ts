@@ -1,7 +1,7 @@
-import { newId } from '../../domain/ids.js';
 import type { ClaimOptions, InsertTaskOutcome, TaskQuery, TaskStore } from '../../domain/ports.js';
 import type { Task, TaskError, TaskStatus } from '../../domain/task.js';
-import { fromTask, toTask } from '../sql/rows.js';
+import { pendingDelivery } from '../../domain/webhook-delivery.js';
+import { fromDelivery, fromTask, toTask } from '../sql/rows.js';
 import { createSnapshotCache } from './snapshot-cache.js';
 import { createReadBatcher, createWriteBatcher, insertRow, sql, type Db } from './sqlite-db.js';
 import { placeHold, settleHold } from './sqlite-ledger.js';
@@ -33,10 +33,7 @@ export function createSqliteTaskStore(db: Db): TaskStore {
   /** Outbox: the webhook row is written in the same transaction as the terminal state. */
   const enqueueWebhook = (task: Task, eventType: string, nowMs: number) => {
     if (!task.callbackUrl) return;
-    sql(db, 
-      `INSERT INTO webhook_deliveries (id, task_id, key_id, url, event_type, status, attempts, next_attempt_at_ms, created_at_ms)
-       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-    ).run(newId('whd', nowMs), task.id, task.keyId, task.callbackUrl, eventType, nowMs, nowMs);
+    insertRow(db, 'webhook_deliveries', fromDelivery(pendingDelivery({ taskId: task.id, keyId: task.keyId, url: task.callbackUrl, eventType }, nowMs)));
   };
 
   const claimSql = (engines: string[]) => {
