@@ -39,6 +39,12 @@ export interface UpstreamCreateBody {
 
 export class MissingMediaUrlError extends Error {}
 
+/** The URL a mode needs for one of its media; MissingMediaUrlError when the job lacks it. */
+export function requireMediaUrl(mode: string, url: string | undefined, what: string): string {
+  if (!url) throw new MissingMediaUrlError(`the ${mode} job has no URL for its ${what}`);
+  return url;
+}
+
 /** Builds the create body; throws MissingMediaUrlError when the mode needs a URL the job lacks. */
 export function toUpstreamCreate(request: GenerationRequest, urls: EngineMediaUrls): UpstreamCreateBody {
   const base = {
@@ -59,10 +65,7 @@ export function toUpstreamCreate(request: GenerationRequest, urls: EngineMediaUr
       parameters: { resolution: base.resolution, ratio: request.size, duration: base.duration, prompt_extend: base.prompt_extend, watermark: base.watermark, seed: base.seed },
     };
   }
-  const need = (url: string | undefined, what: string): string => {
-    if (!url) throw new MissingMediaUrlError(`the ${request.mode} job has no URL for its ${what}`);
-    return url;
-  };
+  const need = (url: string | undefined, what: string) => requireMediaUrl(request.mode, url, what);
   const media: { type: UpstreamMediaType; url: string }[] = [];
   if (request.mode === 'video_continuation') {
     media.push({ type: 'first_clip', url: need(urls.video, 'continuation video') });

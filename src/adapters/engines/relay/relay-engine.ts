@@ -17,7 +17,8 @@ import { sleep } from '../dashscope/sleep.js';
 import { isOpenUpstream, type UpstreamStatus } from '../dashscope/from-upstream.js';
 import { AccountPoller } from '../dashscope/poller.js';
 import { createRelayApi, type RelayApi } from './relay-api.js';
-import { MissingRelayMediaError, toRelayCreate, type RelayCreateBody } from './to-relay.js';
+import { toRelayCreate, type RelayCreateBody } from './to-relay.js';
+import { MissingMediaUrlError } from '../dashscope/to-upstream.js';
 
 export interface RelayEngineOptions {
   baseUrl: string;
@@ -89,7 +90,7 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
     try {
       body = toRelayCreate(job.request, job.mediaUrls);
     } catch (e) {
-      if (e instanceof MissingRelayMediaError) return failed('internal', 'missing_input', e.message, false);
+      if (e instanceof MissingMediaUrlError) return failed('internal', 'missing_input', e.message, false);
       throw e;
     }
     const got = await ctx.acquireChannel([{ id: channel, max: opts.maxConcurrent }]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationRequest } from '../../../domain/request.js';
-import { fromRelayTask, MissingRelayMediaError, toRelayCreate } from './to-relay.js';
+import { fromRelayTask, toRelayCreate } from './to-relay.js';
+import { MissingMediaUrlError } from '../dashscope/to-upstream.js';
 
 const base: GenerationRequest = {
   model: 'wan2.7',
@@ -36,7 +37,7 @@ describe('toRelayCreate', () => {
     const vc = toRelayCreate({ ...base, mode: 'video_continuation', videoUrl: 'v', lastFrameUrl: 'y' }, { video: 'V', lastFrame: 'L' });
     expect(vc).toMatchObject({ video_urls: ['V'], image_with_roles: [{ url: 'L', role: 'last_frame' }] });
     expect(vc).not.toHaveProperty('size');
-    expect(() => toRelayCreate({ ...base, mode: 'i2v_first_frame', firstFrameUrl: 'x' }, {})).toThrow(MissingRelayMediaError);
+    expect(() => toRelayCreate({ ...base, mode: 'i2v_first_frame', firstFrameUrl: 'x' }, {})).toThrow(MissingMediaUrlError);
   });
 });
 

@@ -6,6 +6,7 @@
 import type { EngineMediaUrls } from '../../../domain/ports.js';
 import type { GenerationRequest } from '../../../domain/request.js';
 import type { UpstreamStatus, UpstreamTaskView } from '../dashscope/from-upstream.js';
+import { requireMediaUrl } from '../dashscope/to-upstream.js';
 
 export interface RelayCreateBody {
   model: 'wan2.7';
@@ -23,13 +24,8 @@ export interface RelayCreateBody {
   seed: number;
 }
 
-export class MissingRelayMediaError extends Error {}
-
 export function toRelayCreate(r: GenerationRequest, urls: EngineMediaUrls): RelayCreateBody {
-  const need = (url: string | undefined, what: string): string => {
-    if (!url) throw new MissingRelayMediaError(`the ${r.mode} job has no URL for its ${what}`);
-    return url;
-  };
+  const need = (url: string | undefined, what: string) => requireMediaUrl(r.mode, url, what);
   const body: RelayCreateBody = {
     model: 'wan2.7',
     ...(r.prompt !== undefined && r.prompt !== '' && { prompt: r.prompt }),
