@@ -99,13 +99,16 @@ function actualPrompt(task: FakeTask): string | undefined {
   return `${prompt} Cinematic lighting, smooth camera motion, rich detail.`;
 }
 
+/** Whether the task ever left the queue: not while PENDING, nor when cancelled before its turn. */
+function wasScheduled(task: FakeTask, status: string, t: Timing): boolean {
+  return status !== 'PENDING' && !(status === 'CANCELED' && task.canceledAtMs! < scheduledAtMs(task, t));
+}
+
 /** Body of GET /api/v1/tasks/{task_id} for a live task (expired and unknown ones answer UNKNOWN elsewhere). */
 export function queryBody(task: FakeTask, nowMs: number, t: Timing, requestId: string): Record<string, unknown> {
   const status = statusAt(task, nowMs, t);
   const output: Record<string, unknown> = { task_id: task.taskId, task_status: status, submit_time: formatUtc8(task.createdAtMs) };
-  if (status !== 'PENDING' && !(status === 'CANCELED' && task.canceledAtMs! < scheduledAtMs(task, t))) {
-    output.scheduled_time = formatUtc8(scheduledAtMs(task, t));
-  }
+  if (wasScheduled(task, status, t)) output.scheduled_time = formatUtc8(scheduledAtMs(task, t));
   if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELED') output.end_time = formatUtc8(endAtMs(task, t));
   if (status === 'SUCCEEDED') {
     output.video_url = task.videoUrl;
@@ -133,7 +136,7 @@ export function listItem(task: FakeTask, nowMs: number, t: Timing): Record<strin
     model_name: task.accepted.model,
     region: 'cn-beijing',
     request_id: task.createRequestId,
-    start_time: status === 'PENDING' || (status === 'CANCELED' && task.canceledAtMs! < scheduledAtMs(task, t)) ? null : scheduledAtMs(task, t),
+    start_time: wasScheduled(task, status, t) ? scheduledAtMs(task, t) : null,
     status,
     task_id: task.taskId,
     user_api_unique_key: `apikey:v1:aigc:video-generation:video-synthesis:${task.accepted.model}`,
