@@ -3,12 +3,14 @@ import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 import { findOwnTask } from './get-task.js';
 
+export type CancelTaskDeps = Pick<AppDeps, 'tasks' | 'clock' | 'engines' | 'events'>;
+
 /**
  * Cancels a task: a queued one at once; a local render is stopped (its worker sees the cancel); an
  * upstream task only when the upstream accepts the cancel. The hold is released by the same
  * compare-and-set, so a cancel racing a completion settles exactly once: one of them wins.
  */
-export async function cancelTask(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<Task> {
+export async function cancelTask(deps: CancelTaskDeps, input: { keyId: string; taskId: string }): Promise<Task> {
   let current = await findOwnTask(deps, input.keyId, input.taskId);
   const nowMs = deps.clock.nowMs();
   // Each failed compare-and-set means the task moved on: read it again; otherwise what we read stands.
@@ -33,7 +35,7 @@ export async function cancelTask(deps: AppDeps, input: { keyId: string; taskId: 
   throw new AppError('conflict', `The task is already ${current.status}`, { reason: 'task_already_finished' });
 }
 
-async function cancelled(deps: AppDeps, taskId: string): Promise<Task> {
+async function cancelled(deps: Pick<AppDeps, 'tasks' | 'events'>, taskId: string): Promise<Task> {
   const task = (await deps.tasks.getTask(taskId))!;
   deps.events.publish({ taskId, status: 'cancelled', progress: task.progress });
   return task;

@@ -7,9 +7,12 @@ import { parseCreateRequest } from '../domain/request.js';
 import type { InsertTaskOutcome } from '../domain/ports.js';
 import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
-import { discardFiles, rehostDataUris } from './rehost-data-uris.js';
+import { discardFiles, rehostDataUris, type RehostDeps } from './rehost-data-uris.js';
 
 export const idempotencyWindowMs = 24 * 3600 * 1000;
+
+export type CreateTaskDeps = RehostDeps &
+  Pick<AppDeps, 'tasks' | 'clock' | 'prices' | 'engine' | 'billing' | 'events' | 'randomSeed' | 'notifyWork'>;
 
 export interface CreateTaskInput {
   key: ApiKey;
@@ -30,7 +33,7 @@ function hashBody(body: unknown): string {
  * Validates, routes and quotes a create request, then in one transaction stores it as a pending task,
  * places the billing hold and records the idempotency key. Returns the existing task for a repeat.
  */
-export async function createTask(deps: AppDeps, input: CreateTaskInput): Promise<{ task: Task; created: boolean }> {
+export async function createTask(deps: CreateTaskDeps, input: CreateTaskInput): Promise<{ task: Task; created: boolean }> {
   const parsed = parseCreateRequest(input.body, deps.randomSeed);
   // Inline media (data: URIs) become files of the key; the task keeps only their URLs.
   const { request, files } = await rehostDataUris(deps, input.key.id, parsed, input.body);

@@ -1,6 +1,6 @@
 import type { WebhookDelivery } from '../domain/ports.js';
 import type { AppDeps } from './deps.js';
-import { describeTask, type TaskDetails } from './get-task.js';
+import { describeTask, type DescribeTaskDeps, type TaskDetails } from './get-task.js';
 import { webhookHeaders } from './webhook-signature.js';
 
 /** Renders a task exactly as GET /v1/tasks/{id} shows it as `data` (the HTTP edge owns the shape). */
@@ -19,6 +19,9 @@ export interface DeliverOptions {
   batch?: number;
 }
 
+export type DeliverWebhooksDeps = DescribeTaskDeps &
+  Pick<AppDeps, 'tasks' | 'keys' | 'webhooks' | 'webhookSender' | 'clock' | 'log' | 'notifications'>;
+
 /** A Retry-After the receiver asks for is honoured up to this. */
 const maxRetryAfterMs = 24 * 3600 * 1000;
 
@@ -30,7 +33,7 @@ type Outcome = { ok: boolean; statusCode: number | null; error: string | null; p
  * and POSTs it through the SSRF guard (no redirects). A 2xx is delivered; anything else is retried on
  * the configured schedule and given up after its last delay. Returns how many deliveries it attempted.
  */
-export async function deliverWebhooks(deps: AppDeps, workerId: string, render: TaskRenderer, opts: DeliverOptions = {}): Promise<number> {
+export async function deliverWebhooks(deps: DeliverWebhooksDeps, workerId: string, render: TaskRenderer, opts: DeliverOptions = {}): Promise<number> {
   // The lease outlives one attempt (its timeout covers everything up to the status line).
   const leaseMs = deps.notifications.webhookTimeoutMs * 2 + 30_000;
   const due = await deps.webhooks.claimDueDeliveries(workerId, deps.clock.nowMs(), leaseMs, opts.batch ?? 10);
@@ -38,7 +41,7 @@ export async function deliverWebhooks(deps: AppDeps, workerId: string, render: T
   return due.length;
 }
 
-async function deliverOne(deps: AppDeps, workerId: string, render: TaskRenderer, d: WebhookDelivery): Promise<void> {
+async function deliverOne(deps: DeliverWebhooksDeps, workerId: string, render: TaskRenderer, d: WebhookDelivery): Promise<void> {
   let outcome: Outcome;
   try {
     outcome = await attempt(deps, render, d);
@@ -63,7 +66,7 @@ export function nextAttemptAt(deps: Pick<AppDeps, 'notifications'>, attemptsMade
   return nowMs + Math.max(delay, Math.min(retryAfterMs ?? 0, maxRetryAfterMs));
 }
 
-async function attempt(deps: AppDeps, render: TaskRenderer, d: WebhookDelivery): Promise<Outcome> {
+async function attempt(deps: DeliverWebhooksDeps, render: TaskRenderer, d: WebhookDelivery): Promise<Outcome> {
   const [task, key] = await Promise.all([deps.tasks.getTask(d.taskId), deps.keys.getKey(d.keyId)]);
   if (!task || !key) return { ok: false, statusCode: null, error: 'the task or its key no longer exists', permanent: true };
   const body: WebhookBody = {

@@ -40,7 +40,10 @@ export interface NotificationSettings {
   taskWatchPollMs: number;
 }
 
-/** Everything a use case may touch, wired once by the composition root. */
+/**
+ * Every port and setting a use case may use, wired once by the composition root. A use case takes only
+ * the members it uses (a `Pick` of this, named after it: `CreateTaskDeps`), so its signature says what it touches.
+ */
 export interface AppDeps {
   tasks: TaskStore;
   keys: KeyStore;

@@ -21,8 +21,13 @@ export interface WebhookSummary {
   deliveries: number;
 }
 
+/** What describing a task reads: the queue snapshot, and the signer and retention for its result URL. */
+export type DescribeTaskDeps = Pick<AppDeps, 'queuePositions' | 'signer' | 'clock' | 'resultUrlTtlMs' | 'retention'>;
+
+export type TaskDetailsDeps = DescribeTaskDeps & Pick<AppDeps, 'webhooks'>;
+
 /** A key sees only its own tasks: another key's id answers exactly like an unknown id. */
-export async function findOwnTask(deps: AppDeps, keyId: string, taskId: string): Promise<Task> {
+export async function findOwnTask(deps: Pick<AppDeps, 'tasks'>, keyId: string, taskId: string): Promise<Task> {
   const task = await deps.tasks.getTask(taskId);
   if (!task || task.keyId !== keyId) {
     throw new AppError('not_found', `No task with id '${taskId}'`, { param: 'task_id', reason: 'task_not_found' });
@@ -30,7 +35,7 @@ export async function findOwnTask(deps: AppDeps, keyId: string, taskId: string):
   return task;
 }
 
-export async function describeTask(deps: AppDeps, task: Task): Promise<TaskDetails> {
+export async function describeTask(deps: DescribeTaskDeps, task: Task): Promise<TaskDetails> {
   const queuePosition = task.status === 'pending' ? await deps.queuePositions.positionOf(task) : null;
   let resultUrl: TaskDetails['resultUrl'] = null;
   if (task.status === 'completed' && task.result && task.resultExpiredAtMs === null) {
@@ -45,11 +50,11 @@ export async function describeTask(deps: AppDeps, task: Task): Promise<TaskDetai
 }
 
 /** What GET /v1/tasks/{id} shows of a task the caller has read (and found to be the key's own). */
-export async function taskDetails(deps: AppDeps, task: Task): Promise<TaskDetails> {
+export async function taskDetails(deps: TaskDetailsDeps, task: Task): Promise<TaskDetails> {
   return { ...(await describeTask(deps, task)), webhook: await webhookSummary(deps, task) };
 }
 
-async function webhookSummary(deps: AppDeps, task: Task): Promise<WebhookSummary | null> {
+async function webhookSummary(deps: Pick<AppDeps, 'webhooks'>, task: Task): Promise<WebhookSummary | null> {
   // Deliveries are written by the terminal transition (or a redelivery of it): none before.
   if (task.callbackUrl === null || !isTerminal(task.status)) return null;
   const deliveries = await deps.webhooks.listDeliveries(task.id);

@@ -1,6 +1,6 @@
 import type { TaskStatus } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
-import { describeTask, type TaskDetails } from './get-task.js';
+import { describeTask, type DescribeTaskDeps, type TaskDetails } from './get-task.js';
 
 export interface ListTasksInput {
   keyId: string;
@@ -22,7 +22,7 @@ export interface TaskPage {
 }
 
 /** One page of the caller's own tasks, newest first (ids are time-sortable ULIDs). */
-export async function listTasks(deps: AppDeps, input: ListTasksInput): Promise<TaskPage> {
+export async function listTasks(deps: DescribeTaskDeps & Pick<AppDeps, 'tasks'>, input: ListTasksInput): Promise<TaskPage> {
   const rows = await deps.tasks.listTasks({
     keyId: input.keyId,
     limit: input.limit + 1,

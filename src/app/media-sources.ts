@@ -51,7 +51,7 @@ export async function liveOwnFile(deps: Pick<AppDeps, 'files' | 'clock'>, keyId:
 }
 
 /** Loads an uploaded file the task's key owns; anything else fails the media field it came from. */
-export async function ownedFile(deps: AppDeps, keyId: string, fileId: string, param: string): Promise<StoredFile> {
+export async function ownedFile(deps: Pick<AppDeps, 'files' | 'clock' | 'blobs'>, keyId: string, fileId: string, param: string): Promise<StoredFile> {
   const file = await liveOwnFile(deps, keyId, fileId);
   if (!file || !(await deps.blobs.exists(file.blobKey))) {
     throw invalidField(param, 'file_not_found', `${param}: no such file '${fileId}' (unknown, another key's, or expired)`);
@@ -59,11 +59,13 @@ export async function ownedFile(deps: AppDeps, keyId: string, fileId: string, pa
   return file;
 }
 
+export type UpstreamMediaDeps = Pick<AppDeps, 'baseUrl' | 'publicBaseUrl' | 'files' | 'clock' | 'blobs' | 'signer'>;
+
 /**
  * URLs an upstream engine can fetch: public URLs pass through; our own files become signed URLs
  * under PUBLIC_BASE_URL, which must then be set (the upstream cannot reach localhost).
  */
-export async function upstreamMediaUrls(deps: AppDeps, task: Task): Promise<EngineMediaUrls> {
+export async function upstreamMediaUrls(deps: UpstreamMediaDeps, task: Task): Promise<EngineMediaUrls> {
   const urls: EngineMediaUrls = {};
   for (const w of wantedMedia(task)) {
     const fileId = ownFileId(deps, w.url);

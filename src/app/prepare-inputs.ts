@@ -5,12 +5,14 @@ import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 import { ownFileId, ownedFile, wantedMedia } from './media-sources.js';
 
+export type PrepareInputsDeps = Pick<AppDeps, 'baseUrl' | 'publicBaseUrl' | 'files' | 'clock' | 'blobs' | 'fetcher' | 'prober'>;
+
 /**
  * Fetches every referenced medium to the task's input folder (or uses the uploaded file in place),
  * probes it and checks it against the constraints table. Throws AppError (invalid_request) for a
  * medium the task must fail on.
  */
-export async function prepareInputs(deps: AppDeps, task: Task, signal: AbortSignal): Promise<EngineInputs> {
+export async function prepareInputs(deps: PrepareInputsDeps, task: Task, signal: AbortSignal): Promise<EngineInputs> {
   const inputs: EngineInputs = {};
   // In parallel: a first+last+audio task waits for its slowest input, not for the sum.
   await Promise.all(

@@ -1,6 +1,6 @@
 import { queuePositionOf, toPendingSnapshot, type PendingSnapshot } from '../domain/queue-position.js';
+import type { Clock, TaskStore } from '../domain/ports.js';
 import type { Task } from '../domain/task.js';
-import type { AppDeps } from './deps.js';
 
 /**
  * Queue positions from a snapshot of the pending queue taken at most once per maxAgeMs (one query
@@ -14,7 +14,8 @@ export class QueuePositions {
   private lastLoadMs = 0;
 
   constructor(
-    private readonly deps: Pick<AppDeps, 'tasks' | 'clock'>,
+    // Ports, not AppDeps: this cache is one of AppDeps' members.
+    private readonly deps: { tasks: Pick<TaskStore, 'listPending'>; clock: Clock },
     private readonly maxAgeMs = 1000,
   ) {}
 

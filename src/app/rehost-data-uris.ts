@@ -3,8 +3,10 @@ import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
 import type { StoredFile } from '../domain/ports.js';
 import type { GenerationRequest } from '../domain/request.js';
 import type { AppDeps } from './deps.js';
-import { discardFile, tooLarge, uploadFile } from './upload-file.js';
+import { discardFile, tooLarge, uploadFile, type UploadFileDeps } from './upload-file.js';
 import { ownFileUrl } from './media-sources.js';
+
+export type RehostDeps = UploadFileDeps & Pick<AppDeps, 'baseUrl'>;
 
 type MediaSlot = 'firstFrameUrl' | 'lastFrameUrl' | 'videoUrl' | 'audioUrl';
 
@@ -55,7 +57,7 @@ export function decodeDataUri(value: string, kind: MediaKind, param: string): { 
  * uploads) and replaced in the request by the file's URL, so tasks stay small. Returns the request
  * unchanged when it has no data: URI.
  */
-export async function rehostDataUris(deps: AppDeps, keyId: string, request: GenerationRequest, body: unknown): Promise<{ request: GenerationRequest; files: StoredFile[] }> {
+export async function rehostDataUris(deps: RehostDeps, keyId: string, request: GenerationRequest, body: unknown): Promise<{ request: GenerationRequest; files: StoredFile[] }> {
   const wanted = slots.filter(({ slot }) => {
     const value = request[slot];
     return value !== undefined && isDataUri(value);
@@ -83,6 +85,6 @@ export async function rehostDataUris(deps: AppDeps, keyId: string, request: Gene
 }
 
 /** The files of a create that stored no task (refused, or a repeat of an earlier one). */
-export async function discardFiles(deps: AppDeps, files: readonly StoredFile[]): Promise<void> {
+export async function discardFiles(deps: Pick<AppDeps, 'blobs' | 'files'>, files: readonly StoredFile[]): Promise<void> {
   for (const file of files) await discardFile(deps, file);
 }

@@ -4,11 +4,16 @@ import { AppError } from '../domain/errors.js';
 import type { Engine, EngineJob, EngineOutput, EngineStep } from '../domain/ports.js';
 import { maxAttempts, type Task, type TaskError } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
-import { upstreamMediaUrls } from './media-sources.js';
-import { prepareInputs } from './prepare-inputs.js';
-import { TaskLease } from './task-lease.js';
+import { upstreamMediaUrls, type UpstreamMediaDeps } from './media-sources.js';
+import { prepareInputs, type PrepareInputsDeps } from './prepare-inputs.js';
+import { TaskLease, type TaskLeaseDeps } from './task-lease.js';
 
 export type StepOutcome = 'idle' | 'completed' | 'failed' | 'cancelled' | 'lost' | 'retry' | 'requeued';
+
+/** What settling a claimed task touches: its row (and hold), its events, its blobs, the log. */
+type SettleDeps = Pick<AppDeps, 'tasks' | 'clock' | 'events' | 'blobs' | 'log'>;
+
+export type RunTaskStepDeps = SettleDeps & TaskLeaseDeps & PrepareInputsDeps & UpstreamMediaDeps;
 
 export interface StepOptions {
   /** Least time between two polls of an upstream engine (an engine may also wait inside poll). */
@@ -41,7 +46,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * resumes the task from its saved engine state; only the lease owner can complete it.
  */
 export async function runTaskStep(
-  deps: AppDeps,
+  deps: RunTaskStepDeps,
   engine: Engine,
   workerId: string,
   opts: StepOptions,
@@ -90,7 +95,7 @@ export async function runTaskStep(
 }
 
 /** Starts or resumes the engine and polls it until it stops running (or the lease is lost). */
-async function drive(deps: AppDeps, engine: Engine, lease: TaskLease, outputPath: string, opts: StepOptions): Promise<EngineStep> {
+async function drive(deps: RunTaskStepDeps, engine: Engine, lease: TaskLease, outputPath: string, opts: StepOptions): Promise<EngineStep> {
   const { task } = lease;
   const job: EngineJob = {
     taskId: task.id,
@@ -113,7 +118,7 @@ async function drive(deps: AppDeps, engine: Engine, lease: TaskLease, outputPath
   return step;
 }
 
-async function complete(deps: AppDeps, task: Task, workerId: string, output: EngineOutput): Promise<StepOutcome> {
+async function complete(deps: SettleDeps & Pick<AppDeps, 'prober'>, task: Task, workerId: string, output: EngineOutput): Promise<StepOutcome> {
   let probe;
   try {
     probe = await deps.prober.probe(output.path);
@@ -145,18 +150,18 @@ async function complete(deps: AppDeps, task: Task, workerId: string, output: Eng
 }
 
 /** Back to the queue for another attempt, or failed when the attempts are used up. */
-async function retry(deps: AppDeps, task: Task, workerId: string, error: TaskError): Promise<StepOutcome> {
+async function retry(deps: SettleDeps, task: Task, workerId: string, error: TaskError): Promise<StepOutcome> {
   if (task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
   const released = await deps.tasks.releaseTask(task.id, workerId, deps.clock.nowMs() + retryDelayMs(task.attempts), { countAttempt: true });
   if (released) deps.log.warn({ taskId: task.id, reason: error.reason }, 'task will be retried');
   return released ? 'retry' : 'lost';
 }
 
-async function failOutcome(deps: AppDeps, task: Task, workerId: string, error: TaskError): Promise<StepOutcome> {
+async function failOutcome(deps: SettleDeps, task: Task, workerId: string, error: TaskError): Promise<StepOutcome> {
   return (await fail(deps, task, workerId, error)) ? 'failed' : 'lost';
 }
 
-async function fail(deps: AppDeps, task: Task, workerId: string, error: TaskError): Promise<boolean> {
+async function fail(deps: SettleDeps, task: Task, workerId: string, error: TaskError): Promise<boolean> {
   const ok = await deps.tasks.failTask(task.id, ['processing'], workerId, deps.clock.nowMs(), error);
   if (ok) {
     deps.events.publish({ taskId: task.id, status: 'failed', progress: task.progress });

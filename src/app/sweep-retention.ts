@@ -2,6 +2,8 @@ import { isTerminal } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 import { discardFile } from './upload-file.js';
 
+export type SweepRetentionDeps = Pick<AppDeps, 'tasks' | 'files' | 'blobs' | 'clock' | 'retention' | 'log'>;
+
 /** Most items of each sort one step handles; the maintenance loop runs again at once while busy. */
 const batch = 100;
 
@@ -9,7 +11,7 @@ const batch = 100;
 export const scratchGraceMs = 10 * 60_000;
 
 /** Removes inputs/{taskId} and work/{taskId} folders of tasks that ended (or no longer exist). */
-async function sweepScratch(deps: AppDeps, nowMs: number): Promise<number> {
+async function sweepScratch(deps: Pick<AppDeps, 'blobs' | 'tasks'>, nowMs: number): Promise<number> {
   let removed = 0;
   for (const folder of ['inputs', 'work']) {
     for (const taskId of (await deps.blobs.list(folder)).slice(0, batch * 10)) {
@@ -29,7 +31,7 @@ async function sweepScratch(deps: AppDeps, nowMs: number): Promise<number> {
  * (the task keeps its metadata and says the result expired), expired uploads (blob and record) and
  * leftover scratch folders of ended tasks. Returns how many things it removed (0: nothing to do).
  */
-export async function sweepRetention(deps: AppDeps): Promise<number> {
+export async function sweepRetention(deps: SweepRetentionDeps): Promise<number> {
   const nowMs = deps.clock.nowMs();
   let removed = 0;
   for (const task of await deps.tasks.listResultsToExpire(nowMs - deps.retention.resultsMs, batch)) {

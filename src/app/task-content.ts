@@ -15,7 +15,7 @@ export function resultExpired(task: Task): AppError {
  * The stored MP4 of one of the caller's tasks. Another key's task is a 404 like an unknown id; a task
  * without a result yet (or ever) is a 404 saying why; a result deleted by retention is 410 result_expired.
  */
-export async function taskContent(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<{ task: Task; blobKey: string }> {
+export async function taskContent(deps: Pick<AppDeps, 'tasks'>, input: { keyId: string; taskId: string }): Promise<{ task: Task; blobKey: string }> {
   const task = await findOwnTask(deps, input.keyId, input.taskId);
   if (task.status !== 'completed' || !task.result) {
     const finished = task.status === 'failed' || task.status === 'cancelled';

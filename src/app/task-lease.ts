@@ -2,6 +2,8 @@ import type { EngineContext } from '../domain/ports.js';
 import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 
+export type TaskLeaseDeps = Pick<AppDeps, 'tasks' | 'clock' | 'leaseMs' | 'events'>;
+
 /**
  * A worker's hold on one claimed task: heartbeats extend the lease and save progress and engine
  * state; losing the lease (cancelled, or taken over after a stall) aborts the work at once.
@@ -14,7 +16,7 @@ export class TaskLease {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly deps: AppDeps,
+    private readonly deps: TaskLeaseDeps,
     readonly task: Task,
     readonly workerId: string,
   ) {

@@ -6,7 +6,7 @@ import type { AppDeps } from './deps.js';
 import { findOwnTask } from './get-task.js';
 
 /** The webhook deliveries of one of the key's own tasks, oldest first. */
-export async function listTaskWebhooks(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<{ task: Task; deliveries: WebhookDelivery[] }> {
+export async function listTaskWebhooks(deps: Pick<AppDeps, 'tasks' | 'webhooks'>, input: { keyId: string; taskId: string }): Promise<{ task: Task; deliveries: WebhookDelivery[] }> {
   const task = await findOwnTask(deps, input.keyId, input.taskId);
   return { task, deliveries: await deps.webhooks.listDeliveries(task.id) };
 }
@@ -15,7 +15,7 @@ export async function listTaskWebhooks(deps: AppDeps, input: { keyId: string; ta
  * Queues a new delivery of the task's terminal event to its callback URL, due now. It is a new
  * delivery (its own webhook-id and attempts); the body is rendered from the task when it is sent.
  */
-export async function redeliverWebhook(deps: AppDeps, input: { keyId: string; taskId: string }): Promise<WebhookDelivery> {
+export async function redeliverWebhook(deps: Pick<AppDeps, 'tasks' | 'webhooks' | 'clock'>, input: { keyId: string; taskId: string }): Promise<WebhookDelivery> {
   const task = await findOwnTask(deps, input.keyId, input.taskId);
   if (!isTerminal(task.status)) {
     throw new AppError('conflict', `The task is ${task.status}; its webhook is sent when it ends`, { reason: 'task_not_finished' });

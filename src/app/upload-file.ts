@@ -8,6 +8,8 @@ import type { StoredFile } from '../domain/ports.js';
 import type { AppDeps } from './deps.js';
 import { liveOwnFile } from './media-sources.js';
 
+export type UploadFileDeps = Pick<AppDeps, 'blobs' | 'files' | 'clock' | 'retention'>;
+
 export interface UploadInput {
   keyId: string;
   /** The bytes, in order; read once, never buffered whole. */
@@ -59,7 +61,7 @@ interface Sink {
  * the key's until the upload retention ends. On any refusal the partial file is removed; the caller
  * owns the rest of the source (it may still hold unread bytes).
  */
-export async function uploadFile(deps: AppDeps, input: UploadInput): Promise<StoredFile> {
+export async function uploadFile(deps: UploadFileDeps, input: UploadInput): Promise<StoredFile> {
   const nowMs = deps.clock.nowMs();
   const id = newId('file', nowMs);
   const blobKey = `uploads/${id}`;
@@ -136,7 +138,7 @@ export function fileNotFound(fileId: string): AppError {
 }
 
 /** A file of this key that is still kept; another key's, unknown and expired ids answer alike. */
-export async function findOwnFile(deps: AppDeps, keyId: string, fileId: string): Promise<StoredFile> {
+export async function findOwnFile(deps: Pick<AppDeps, 'files' | 'clock'>, keyId: string, fileId: string): Promise<StoredFile> {
   const file = await liveOwnFile(deps, keyId, fileId);
   if (!file) throw fileNotFound(fileId);
   return file;

@@ -16,7 +16,7 @@ export interface UsageReport {
 }
 
 /** Ledger entries (newest first, cursor-paged) and totals for one key or, for admins, all keys. */
-export async function usageReport(deps: AppDeps, q: UsageQuery): Promise<UsageReport> {
+export async function usageReport(deps: Pick<AppDeps, 'ledger'>, q: UsageQuery): Promise<UsageReport> {
   const range = {
     ...(q.keyId !== undefined && { keyId: q.keyId }),
     ...(q.fromMs !== undefined && { fromMs: q.fromMs }),

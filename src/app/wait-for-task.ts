@@ -1,7 +1,6 @@
 import { isTerminal, type Task } from '../domain/task.js';
-import type { AppDeps } from './deps.js';
 import { findOwnTask } from './get-task.js';
-import { watchTask } from './watch-task.js';
+import { watchTask, type WatchTaskDeps } from './watch-task.js';
 
 export interface WaitInput {
   keyId: string;
@@ -16,7 +15,7 @@ export interface WaitInput {
  * Waits until one of the key's own tasks ends, at most timeoutMs, and returns it as the store then has
  * it. A change in this process ends the wait at once; another process's change within one store poll.
  */
-export async function waitForTask(deps: AppDeps, input: WaitInput): Promise<Task> {
+export async function waitForTask(deps: WatchTaskDeps, input: WaitInput): Promise<Task> {
   const task = await findOwnTask(deps, input.keyId, input.taskId);
   if (isTerminal(task.status) || input.timeoutMs <= 0 || input.signal?.aborted) return task;
   await new Promise<void>((resolve) => {

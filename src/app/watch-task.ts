@@ -2,6 +2,8 @@ import type { TaskEvent } from '../domain/ports.js';
 import { isTerminal, type Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 
+export type WatchTaskDeps = Pick<AppDeps, 'tasks' | 'events' | 'log' | 'notifications'>;
+
 export interface TaskWatch {
   /** Unsubscribes and stops polling; safe to call more than once. */
   stop(): void;
@@ -21,7 +23,7 @@ export function countOpenWatches(): number {
  * ahead of the store, which hears of it at the next heartbeat). The caller stops the watch; after a
  * terminal status nothing more is reported.
  */
-export function watchTask(deps: AppDeps, initial: Task, onChange: (task: Task) => void): TaskWatch {
+export function watchTask(deps: WatchTaskDeps, initial: Task, onChange: (task: Task) => void): TaskWatch {
   if (isTerminal(initial.status)) return { stop: () => undefined };
   let last = initial;
   let active = true;
