@@ -3,7 +3,7 @@ import type { AppDeps } from './deps.js';
 import { describeTask, type DescribeTaskDeps, type TaskDetails } from './get-task.js';
 import { webhookHeaders } from './webhook-signature.js';
 
-/** Renders a task exactly as GET /v1/tasks/{id} shows it as `data` (the HTTP edge owns the shape). */
+/** Renders a task exactly as GET /v1/tasks/{id} shows it as `data` (present/ owns the shape). */
 export type TaskRenderer = (details: TaskDetails) => object;
 
 /** The body of every webhook (Standard Webhooks payload structure). */

@@ -1,7 +1,7 @@
 import type { LedgerEntry } from '../domain/account.js';
 import { toMajor, type PriceTable } from '../domain/pricing.js';
 import type { UsageQuery, UsageReport } from '../app/usage.js';
-import type { UsageJson } from './openapi/response-schemas.js';
+import type { UsageJson } from '../present/response-schemas.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import * as res from '../../src/http/openapi/response-schemas.js';
+import * as res from '../../src/present/response-schemas.js';
 import { makeFixtures } from '../helpers/make-fixtures.js';
 import { openSse } from '../helpers/sse-client.js';
 import { startTestServer, waitForTask, type TestServer } from '../helpers/start-test-server.js';

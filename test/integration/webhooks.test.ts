@@ -12,7 +12,7 @@ import { cancelTask } from '../../src/app/cancel-task.js';
 import { createTask } from '../../src/app/create-task.js';
 import { deliverWebhooks } from '../../src/app/deliver-webhooks.js';
 import { parseConfig } from '../../src/config.js';
-import { renderTask } from '../../src/http/render-task.js';
+import { renderTask } from '../../src/present/render-task.js';
 import { buildServices, type Services } from '../../src/services.js';
 import { createKey, startTestServer, submitTask, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 import { startWebhookReceiver, verifyStandardWebhook, type WebhookReceiver } from '../helpers/webhook-receiver.js';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { createRequestSchema } from '../../domain/request.js';
 import * as req from './request-schemas.js';
-import * as res from './response-schemas.js';
+import * as res from '../../present/response-schemas.js';
 
 /**
  * The route catalogue: every documented route with the schemas that validate its input and describe

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createRequestSchema } from '../../domain/request.js';
 import { api, type Access, type ApiRoute, type ResponseSpec } from './api-catalogue.js';
 import * as req from './request-schemas.js';
-import * as res from './response-schemas.js';
+import * as res from '../../present/response-schemas.js';
 
 /**
  * Generates the OpenAPI 3.1 document from the route catalogue with zod's own z.toJSONSchema (JSON

@@ -9,7 +9,7 @@ import { toMajor, type PriceTable } from '../../domain/pricing.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { KeyParams, keyLimitsSchema } from '../openapi/request-schemas.js';
-import type { KeyJson } from '../openapi/response-schemas.js';
+import type { KeyJson } from '../../present/response-schemas.js';
 import { presentUsage, toUsageQuery } from '../present-usage.js';
 import { parseInput } from '../query-schemas.js';
 

@@ -6,7 +6,7 @@ import { isTerminal, type Task } from '../../domain/task.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { TaskParams } from '../openapi/request-schemas.js';
-import { renderTask } from '../render-task.js';
+import { renderTask } from '../../present/render-task.js';
 import { closingSignal } from '../shutdown-signal.js';
 
 /**

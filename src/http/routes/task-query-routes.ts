@@ -9,7 +9,7 @@ import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { TaskParams } from '../openapi/request-schemas.js';
 import { parseInput } from '../query-schemas.js';
-import { renderTask } from '../render-task.js';
+import { renderTask } from '../../present/render-task.js';
 import { sendBlob } from '../send-blob.js';
 
 const statuses: readonly TaskStatus[] = taskStatuses;

@@ -9,7 +9,7 @@ import type { StoredFile } from '../../domain/ports.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { FileParams } from '../openapi/request-schemas.js';
-import type { FileJson } from '../openapi/response-schemas.js';
+import type { FileJson } from '../../present/response-schemas.js';
 import { sendBlob } from '../send-blob.js';
 import { ownFileUrl } from '../../app/media-sources.js';
 

@@ -6,7 +6,7 @@ import { describeTask, findOwnTask, taskDetails, type TaskDetails } from '../../
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import { readIdempotencyKey, type TaskParams } from '../openapi/request-schemas.js';
-import { renderTask } from '../render-task.js';
+import { renderTask } from '../../present/render-task.js';
 import { preferWaitHandler } from '../prefer-wait.js';
 import { isTerminal } from '../../domain/task.js';
 

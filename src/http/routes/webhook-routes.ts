@@ -5,7 +5,7 @@ import type { WebhookDelivery } from '../../domain/ports.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { TaskParams } from '../openapi/request-schemas.js';
-import type { WebhookDeliveryJson } from '../openapi/response-schemas.js';
+import type { WebhookDeliveryJson } from '../../present/response-schemas.js';
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
 

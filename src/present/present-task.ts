@@ -1,7 +1,7 @@
 import type { TaskDetails } from '../app/get-task.js';
 import { toMajor, type PriceTable } from '../domain/pricing.js';
-import { httpStatusOf } from './error-response.js';
-import type { TaskJson } from './openapi/response-schemas.js';
+import { httpStatusOf } from './error-status.js';
+import type { TaskJson } from './response-schemas.js';
 
 const seconds = (ms: number | null) => (ms === null ? undefined : Math.floor(ms / 1000));
 

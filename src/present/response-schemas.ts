@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { aspectRatios, type AspectRatio } from '../../domain/output-size.js';
-import { taskStatuses } from '../../domain/task.js';
+import { aspectRatios, type AspectRatio } from '../domain/output-size.js';
+import { taskStatuses } from '../domain/task.js';
 
 /**
  * What the API answers, as zod schemas: the presenters are typed against them (so a field added to a
