@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app/deps.js';
+import { reloadApiKey } from '../../app/manage-keys.js';
 import { usageReport } from '../../app/usage.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
@@ -10,9 +11,7 @@ import { presentKey } from './admin-key-routes.js';
 /** What a key may see of itself: its settings, balance, webhook secret and its own ledger. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get(api.getOwnKey.url, async (request) => {
-    const caller = await requireKey(deps, request, 'user');
-    // Fresh from the store: the authenticated copy may be a moment old (balance).
-    const key = (await deps.keys.getKey(caller.id)) ?? caller;
+    const key = await reloadApiKey(deps, await requireKey(deps, request, 'user'));
     return { code: 200, data: { ...presentKey(key, deps.prices), webhook_secret: key.webhookSecret } };
   });
 

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { createApiKey } from '../../app/api-keys.js';
 import type { AppDeps } from '../../app/deps.js';
+import { creditApiKey, getApiKey, listApiKeys, revokeApiKey, updateApiKey } from '../../app/manage-keys.js';
 import { usageReport } from '../../app/usage.js';
 import type { ApiKey } from '../../domain/account.js';
-import { AppError, invalidField } from '../../domain/errors.js';
+import { invalidField } from '../../domain/errors.js';
 import { toMajor, type PriceTable } from '../../domain/pricing.js';
 import { requireKey } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
@@ -45,8 +46,6 @@ export function presentKey(k: ApiKey, prices: PriceTable): KeyJson {
   };
 }
 
-const keyNotFound = (id: string) => new AppError('not_found', `No key with id '${id}'`, { param: 'key_id', reason: 'key_not_found' });
-
 /** Admin-only: keys, balances and everyone's usage. A user key gets 403 on all of these. */
 export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
   const show = (k: ApiKey) => presentKey(k, deps.prices);
@@ -68,41 +67,29 @@ export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   app.get(api.listKeys.url, async (request) => {
     await requireKey(deps, request, 'admin');
-    return { code: 200, data: (await deps.keys.listKeys()).map(show) };
+    return { code: 200, data: (await listApiKeys(deps)).map(show) };
   });
 
   app.get<{ Params: KeyParams }>(api.getKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
-    const key = await deps.keys.getKey(request.params.keyId);
-    if (!key) throw keyNotFound(request.params.keyId);
-    return { code: 200, data: show(key) };
+    return { code: 200, data: show(await getApiKey(deps, request.params.keyId)) };
   });
 
   app.patch<{ Params: KeyParams }>(api.updateKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
     const body = parseInput(api.updateKey.request.body.content['application/json'], request.body);
-    const key = await deps.keys.updateKey(
-      request.params.keyId,
-      {
-        ...(body.name !== undefined && { name: body.name }),
-        ...(body.scopes !== undefined && { scopes: body.scopes }),
-        ...(body.expires_at !== undefined && { expiresAtMs: body.expires_at === null ? null : body.expires_at * 1000 }),
-        ...(body.limits !== undefined && { limits: limitsFrom(body.limits) }),
-        ...(body.webhook_url !== undefined && { webhookUrl: body.webhook_url }),
-        ...(body.unlimited !== undefined && { unlimited: body.unlimited }),
-      },
-      deps.clock.nowMs(),
-    );
-    if (!key) throw keyNotFound(request.params.keyId);
+    const key = await updateApiKey(deps, request.params.keyId, {
+      ...(body.name !== undefined && { name: body.name }),
+      ...(body.scopes !== undefined && { scopes: body.scopes }),
+      ...(body.expires_at !== undefined && { expiresAtMs: body.expires_at === null ? null : body.expires_at * 1000 }),
+      ...(body.limits !== undefined && { limits: limitsFrom(body.limits) }),
+      ...(body.webhook_url !== undefined && { webhookUrl: body.webhook_url }),
+      ...(body.unlimited !== undefined && { unlimited: body.unlimited }),
+    });
     return { code: 200, data: show(key) };
   });
 
-  const revoke = async (keyId: string) => {
-    const key = await deps.keys.getKey(keyId);
-    if (!key) throw keyNotFound(keyId);
-    await deps.keys.revokeKey(keyId, deps.clock.nowMs());
-    return { code: 200, data: show((await deps.keys.getKey(keyId))!) };
-  };
+  const revoke = async (keyId: string) => ({ code: 200, data: show(await revokeApiKey(deps, keyId)) });
   app.post<{ Params: KeyParams }>(api.revokeKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
     return revoke(request.params.keyId);
@@ -115,18 +102,8 @@ export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.post<{ Params: KeyParams }>(api.creditKey.url, async (request) => {
     await requireKey(deps, request, 'admin');
     const body = parseInput(api.creditKey.request.body.content['application/json'], request.body);
-    const amountMinor = toMinor(deps.prices, body.amount, 'amount');
-    const outcome = await deps.keys.creditKey(request.params.keyId, amountMinor, deps.clock.nowMs(), body.note ?? (amountMinor >= 0 ? 'credit' : 'adjustment'));
-    switch (outcome.kind) {
-      case 'not_found':
-        throw keyNotFound(request.params.keyId);
-      case 'unlimited':
-        throw new AppError('conflict', 'This key is unlimited; set "unlimited": false first to give it a balance', { param: 'key_id', reason: 'key_unlimited' });
-      case 'negative_balance':
-        throw invalidField('amount', 'negative_balance', `The balance (${toMajor(deps.prices, outcome.balanceMinor)}) cannot go below zero`);
-      case 'ok':
-        return { code: 200, data: show((await deps.keys.getKey(request.params.keyId))!) };
-    }
+    const key = await creditApiKey(deps, request.params.keyId, { amountMinor: toMinor(deps.prices, body.amount, 'amount'), note: body.note });
+    return { code: 200, data: show(key) };
   });
 
   app.get(api.getUsage.url, async (request) => {
