@@ -2,6 +2,8 @@ import type { TaskStatus } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 import { describeTask, type DescribeTaskDeps, type TaskDetails } from './get-task.js';
 
+export type ListTasksDeps = DescribeTaskDeps & Pick<AppDeps, 'tasks'>;
+
 export interface ListTasksInput {
   keyId: string;
   statuses?: TaskStatus[];
@@ -22,7 +24,7 @@ export interface TaskPage {
 }
 
 /** One page of the caller's own tasks, newest first (ids are time-sortable ULIDs). */
-export async function listTasks(deps: DescribeTaskDeps & Pick<AppDeps, 'tasks'>, input: ListTasksInput): Promise<TaskPage> {
+export async function listTasks(deps: ListTasksDeps, input: ListTasksInput): Promise<TaskPage> {
   const rows = await deps.tasks.listTasks({
     keyId: input.keyId,
     limit: input.limit + 1,

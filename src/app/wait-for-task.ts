@@ -2,6 +2,8 @@ import { isTerminal, type Task } from '../domain/task.js';
 import { findOwnTask } from './get-task.js';
 import { watchTask, type WatchTaskDeps } from './watch-task.js';
 
+export type WaitForTaskDeps = WatchTaskDeps;
+
 export interface WaitInput {
   keyId: string;
   taskId: string;
@@ -15,7 +17,7 @@ export interface WaitInput {
  * Waits until one of the key's own tasks ends, at most timeoutMs, and returns it as the store then has
  * it. A change in this process ends the wait at once; another process's change within one store poll.
  */
-export async function waitForTask(deps: WatchTaskDeps, input: WaitInput): Promise<Task> {
+export async function waitForTask(deps: WaitForTaskDeps, input: WaitInput): Promise<Task> {
   const task = await findOwnTask(deps, input.keyId, input.taskId);
   if (isTerminal(task.status) || input.timeoutMs <= 0 || input.signal?.aborted) return task;
   await new Promise<void>((resolve) => {

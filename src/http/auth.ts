@@ -3,6 +3,8 @@ import { authenticate, enforceRateLimit, requireScope } from '../app/api-keys.js
 import type { AppDeps } from '../app/deps.js';
 import type { ApiKey } from '../domain/ports.js';
 
+export type AuthDeps = Pick<AppDeps, 'keys' | 'clock' | 'rateLimiter'>;
+
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
@@ -11,7 +13,7 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 /** Resolves the caller's key (401 when missing or bad), checks its scope (403) and rate limit (429). */
-export async function requireKey(deps: AppDeps, request: FastifyRequest, scope: 'admin' | 'user'): Promise<ApiKey> {
+export async function requireKey(deps: AuthDeps, request: FastifyRequest, scope: 'admin' | 'user'): Promise<ApiKey> {
   const key = await authenticate(deps, bearer(request));
   requireScope(key, scope);
   enforceRateLimit(deps, key);

@@ -25,7 +25,10 @@ export interface RouteInfo {
   url: string;
 }
 
-/** The HTTP edge: parse, call a use case, render. No business rules here. */
+/**
+ * The HTTP edge: parse, call a use case, render. No business rules here. It gets the whole AppDeps from
+ * the composition root; each route group takes only what its use cases use.
+ */
 export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo[] = []): FastifyInstance {
   const app = Fastify({
     logger: { level: opts.logLevel },

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app/deps.js';
-import { waitForTask } from '../app/wait-for-task.js';
+import { waitForTask, type WaitForTaskDeps } from '../app/wait-for-task.js';
 import type { Task } from '../domain/task.js';
 import { closingSignal, requestSignal } from './shutdown-signal.js';
 
@@ -56,7 +55,7 @@ export type PreferWait = (request: FastifyRequest, reply: FastifyReply, input: {
  * `Preference-Applied: wait=N` and returns the task as it then is; returns null (at once) when the
  * request states no usable preference. Register while building the app (it hooks app close).
  */
-export function preferWaitHandler(app: FastifyInstance, deps: AppDeps): PreferWait {
+export function preferWaitHandler(app: FastifyInstance, deps: WaitForTaskDeps): PreferWait {
   const closing = closingSignal(app);
   return async (request, reply, input) => {
     const seconds = preferredWaitSeconds(request.headers.prefer);

@@ -1,5 +1,4 @@
-import type { AppDeps } from '../app/deps.js';
-import { runTaskStep, type StepOutcome } from '../app/run-task-step.js';
+import { runTaskStep, type RunTaskStepDeps, type StepOutcome } from '../app/run-task-step.js';
 import { newId } from '../domain/ids.js';
 import type { Engine } from '../domain/ports.js';
 
@@ -21,7 +20,7 @@ export interface PoolOptions {
  * whose backoff ran out), so a thousand idle upstream slots cost one query per period. A slot that
  * claims a task wakes one more, so a burst of submissions drains at full width.
  */
-export function startWorkerPool(deps: AppDeps, engines: Engine[], opts: PoolOptions): WorkerPool {
+export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: PoolOptions): WorkerPool {
   let stopping = false;
   const sleepers = new Map<string, (() => void)[]>(engines.map((e) => [e.id, []]));
   const pollers = new Set<string>();

@@ -7,7 +7,7 @@ import { usageReport } from '../../app/usage.js';
 import type { ApiKey } from '../../domain/account.js';
 import { invalidField } from '../../domain/errors.js';
 import { toMajor, type PriceTable } from '../../domain/pricing.js';
-import { requireKey } from '../auth.js';
+import { requireKey, type AuthDeps } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { KeyParams, keyLimitsSchema } from '../openapi/request-schemas.js';
 import type { KeyJson } from '../../present/response-schemas.js';
@@ -47,7 +47,7 @@ export function presentKey(k: ApiKey, prices: PriceTable): KeyJson {
 }
 
 /** Admin-only: keys, balances and everyone's usage. A user key gets 403 on all of these. */
-export function registerAdminKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerAdminKeyRoutes(app: FastifyInstance, deps: AuthDeps & Pick<AppDeps, 'keys' | 'ledger' | 'clock' | 'prices'>): void {
   const show = (k: ApiKey) => presentKey(k, deps.prices);
 
   app.post(api.createKey.url, async (request) => {

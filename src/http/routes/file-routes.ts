@@ -7,7 +7,7 @@ import { api } from '../openapi/api-catalogue.js';
 import type { SignedFileParams, SignedFileQuery } from '../openapi/request-schemas.js';
 
 /** Signed blob downloads: no API key, like the upstream's signed result URLs. Range and ETag via send. */
-export function registerFileRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerFileRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'signer' | 'blobs' | 'clock'>): void {
   app.get<{ Params: SignedFileParams; Querystring: SignedFileQuery }>(api.getSignedFile.url, async (request, reply) => {
     const blobKey = request.params['*'];
     const expiresSeconds = Number(request.query.expires);

@@ -8,7 +8,7 @@ import { buildOpenApiDocument } from '../openapi/build-openapi.js';
 import { docsAsset, docsPageHtml } from '../openapi/docs-page.js';
 
 /** GET /openapi.json (the generated document, this server as its server URL) and the docs page. */
-export function registerOpenApiRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerOpenApiRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'baseUrl'>): void {
   // Generated once per base URL (it is set when the server listens, or configured).
   let cached: { baseUrl: string; body: string } | undefined;
 

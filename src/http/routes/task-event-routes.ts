@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../app/deps.js';
-import { describeTask, findOwnTask } from '../../app/get-task.js';
-import { watchTask, type TaskWatch } from '../../app/watch-task.js';
+import { describeTask, findOwnTask, type DescribeTaskDeps } from '../../app/get-task.js';
+import { watchTask, type TaskWatch, type WatchTaskDeps } from '../../app/watch-task.js';
 import { isTerminal, type Task } from '../../domain/task.js';
-import { requireKey } from '../auth.js';
+import { requireKey, type AuthDeps } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { TaskParams } from '../openapi/request-schemas.js';
-import { renderTask } from '../../present/render-task.js';
+import { renderTask, type RenderTaskDeps } from '../../present/render-task.js';
 import { closingSignal } from '../shutdown-signal.js';
 
 /**
@@ -15,7 +14,7 @@ import { closingSignal } from '../shutdown-signal.js';
  * when only the progress moves, each with the task JSON of GET /v1/tasks/{id} as data. A `: ping`
  * comment keeps idle connections open. The stream ends with `event: completed|failed|cancelled`.
  */
-export function registerTaskEventRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerTaskEventRoutes(app: FastifyInstance, deps: AuthDeps & DescribeTaskDeps & WatchTaskDeps & RenderTaskDeps): void {
   const closing = closingSignal(app);
 
   app.get<{ Params: TaskParams }>(api.streamTaskEvents.url, async (request, reply) => {

@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app/deps.js';
 import type { TaskDetails } from '../../app/get-task.js';
-import { listTasks } from '../../app/list-tasks.js';
+import { listTasks, type ListTasksDeps } from '../../app/list-tasks.js';
 import { resultExpired, taskContent } from '../../app/task-content.js';
 import { invalidField } from '../../domain/errors.js';
 import { taskStatuses, type TaskStatus } from '../../domain/task.js';
-import { requireKey } from '../auth.js';
+import { requireKey, type AuthDeps } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { TaskParams } from '../openapi/request-schemas.js';
 import { parseInput } from '../query-schemas.js';
-import { renderTask } from '../../present/render-task.js';
+import { renderTask, type RenderTaskDeps } from '../../present/render-task.js';
 import { sendBlob } from '../send-blob.js';
 
 const statuses: readonly TaskStatus[] = taskStatuses;
@@ -29,7 +29,7 @@ function parseStatuses(value: string | string[] | undefined): TaskStatus[] | und
 }
 
 /** Listing the caller's tasks, and downloading a task's MP4 with the API key (Range, ETag). */
-export function registerTaskQueryRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerTaskQueryRoutes(app: FastifyInstance, deps: AuthDeps & ListTasksDeps & RenderTaskDeps & Pick<AppDeps, 'blobs'>): void {
   app.get(api.listTasks.url, async (request) => {
     const key = await requireKey(deps, request, 'user');
     const query = (request.query ?? {}) as Record<string, unknown>;

@@ -2,11 +2,11 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { AppDeps } from '../../app/deps.js';
-import { fileNotFound, findOwnFile, maxUploadBytes, tooLarge, uploadFile } from '../../app/upload-file.js';
+import { fileNotFound, findOwnFile, maxUploadBytes, tooLarge, uploadFile, type UploadFileDeps } from '../../app/upload-file.js';
 import { AppError, invalidField } from '../../domain/errors.js';
 import type { MediaKind } from '../../domain/media-rules.js';
 import type { StoredFile } from '../../domain/ports.js';
-import { requireKey } from '../auth.js';
+import { requireKey, type AuthDeps } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { FileParams } from '../openapi/request-schemas.js';
 import type { FileJson } from '../../present/response-schemas.js';
@@ -75,7 +75,7 @@ async function uploadSource(request: FastifyRequest, kinds: readonly MediaKind[]
  * disk: in this scope no body parser buffers anything, so the 40 MB JSON bodyLimit does not apply
  * and the per-kind media limits do. Downloads are key-authenticated and owner-only.
  */
-export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerUploadRoutes(app: FastifyInstance, deps: AuthDeps & UploadFileDeps & Pick<AppDeps, 'baseUrl'>): void {
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     await scope.register(multipart, { throwFileSizeLimit: false });

@@ -1,16 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { cancelTask } from '../../app/cancel-task.js';
-import { createTask } from '../../app/create-task.js';
-import type { AppDeps } from '../../app/deps.js';
-import { describeTask, findOwnTask, taskDetails, type TaskDetails } from '../../app/get-task.js';
-import { requireKey } from '../auth.js';
+import { cancelTask, type CancelTaskDeps } from '../../app/cancel-task.js';
+import { createTask, type CreateTaskDeps } from '../../app/create-task.js';
+import { describeTask, findOwnTask, taskDetails, type TaskDetails, type TaskDetailsDeps } from '../../app/get-task.js';
+import type { WaitForTaskDeps } from '../../app/wait-for-task.js';
+import { requireKey, type AuthDeps } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import { readIdempotencyKey, type TaskParams } from '../openapi/request-schemas.js';
-import { renderTask } from '../../present/render-task.js';
+import { renderTask, type RenderTaskDeps } from '../../present/render-task.js';
 import { preferWaitHandler } from '../prefer-wait.js';
 import { isTerminal } from '../../domain/task.js';
 
-export function registerVideoRoutes(app: FastifyInstance, deps: AppDeps): void {
+type VideoRouteDeps = AuthDeps & CreateTaskDeps & WaitForTaskDeps & TaskDetailsDeps & CancelTaskDeps & RenderTaskDeps;
+
+export function registerVideoRoutes(app: FastifyInstance, deps: VideoRouteDeps): void {
   const preferWait = preferWaitHandler(app, deps);
   const render = (details: TaskDetails) => renderTask(deps, details);
 

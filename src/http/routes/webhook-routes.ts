@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app/deps.js';
 import { listTaskWebhooks, redeliverWebhook } from '../../app/task-webhooks.js';
 import type { WebhookDelivery } from '../../domain/ports.js';
-import { requireKey } from '../auth.js';
+import { requireKey, type AuthDeps } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { TaskParams } from '../openapi/request-schemas.js';
 import type { WebhookDeliveryJson } from '../../present/response-schemas.js';
@@ -25,7 +25,7 @@ export function presentDelivery(d: WebhookDelivery): WebhookDeliveryJson {
 }
 
 /** A task's webhook deliveries and redelivery; a key sees only its own tasks (another's is a 404). */
-export function registerWebhookRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerWebhookRoutes(app: FastifyInstance, deps: AuthDeps & Pick<AppDeps, 'tasks' | 'webhooks' | 'clock'>): void {
   app.get<{ Params: TaskParams }>(api.listTaskWebhooks.url, async (request) => {
     const key = await requireKey(deps, request, 'user');
     const { task, deliveries } = await listTaskWebhooks(deps, { keyId: key.id, taskId: request.params.taskId });
