@@ -133,13 +133,43 @@ export interface RelayConfig {
 
 const minorPerMajor = 10_000;
 
-export function parseConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+/** One wrong environment variable: `variable` names it (a JSON path inside it for DASHSCOPE_CHANNELS). */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/** Every problem of the environment at once, so an operator fixes them in one round. */
+export class ConfigError extends Error {
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    const lines = problems.map((p) => `${p.variable}: ${p.message}`);
+    super(lines.length === 1 ? `Invalid configuration: ${lines[0]}` : `Invalid configuration (${lines.length} problems):\n  ${lines.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
   }
-  const e = parsed.data;
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** Each variable on its own, so one bad value neither hides the others nor stops the engine checks. */
+function parseEnv(env: Record<string, string | undefined>, problems: ConfigProblem[]): Partial<Env> {
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const parsed = (schema as z.ZodType).safeParse(env[name]);
+    if (parsed.success) values[name] = parsed.data;
+    else for (const issue of parsed.error.issues) problems.push({ variable: [name, ...issue.path].join('.'), message: issue.message });
+  }
+  return values as Partial<Env>;
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const problems: ConfigProblem[] = [];
+  const values = parseEnv(env, problems);
+  const engines = parseEngineEnv(values, new Set(problems.map((p) => p.variable.split('.')[0]!)), problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const e = values as Env;
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -173,7 +203,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       },
     },
     logLevel: e.LOG_LEVEL,
-    ...parseEngineEnv(e),
+    ...engines,
   });
 }
 
@@ -189,52 +219,58 @@ const channelSchema = z.strictObject({
   weight: z.number().min(0).default(1),
 });
 
-function configError(variable: string, message: string): Error {
-  return new Error(`Invalid configuration: ${variable}: ${message}`);
-}
-
-function parseChannels(text: string): DashscopeChannelConfig[] {
+function parseChannels(text: string, problems: ConfigProblem[]): DashscopeChannelConfig[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw configError('DASHSCOPE_CHANNELS', `not valid JSON (${(err as Error).message})`);
+    problems.push({ variable: 'DASHSCOPE_CHANNELS', message: `not valid JSON (${(err as Error).message})` });
+    return [];
   }
   const parsed = z.array(channelSchema).min(1).safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    throw configError(`DASHSCOPE_CHANNELS${where}`, issue.message);
+    for (const issue of parsed.error.issues) {
+      const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+      problems.push({ variable: `DASHSCOPE_CHANNELS${where}`, message: issue.message });
+    }
+    return [];
   }
   const ids = new Set<string>();
   for (const c of parsed.data) {
-    if (ids.has(c.id)) throw configError('DASHSCOPE_CHANNELS', `channel id '${c.id}' is used twice`);
+    if (ids.has(c.id)) problems.push({ variable: 'DASHSCOPE_CHANNELS', message: `channel id '${c.id}' is used twice` });
     ids.add(c.id);
   }
   return parsed.data;
 }
 
-function parseEngineEnv(e: z.infer<typeof envSchema>): Pick<Config, 'dashscope' | 'relay'> {
+/**
+ * The chosen engine's settings; `invalid` holds the variables already reported, not reported again as
+ * missing. The non-null reads are safe: a field still undefined left a problem, and problems throw.
+ */
+function parseEngineEnv(e: Partial<Env>, invalid: Set<string>, problems: ConfigProblem[]): Pick<Config, 'dashscope' | 'relay'> {
   let dashscope: DashscopeConfig | undefined;
   let relay: RelayConfig | undefined;
+  const requireVar = (name: keyof Env, engine: string, hint = '') => {
+    if (e[name] === undefined && !invalid.has(name)) problems.push({ variable: name, message: `required when WANGATE_ENGINE=${engine}${hint}` });
+  };
   if (e.WANGATE_ENGINE === 'dashscope') {
-    let channels: DashscopeChannelConfig[];
-    if (e.DASHSCOPE_CHANNELS !== undefined && e.DASHSCOPE_CHANNELS.trim() !== '') channels = parseChannels(e.DASHSCOPE_CHANNELS);
-    else if (e.DASHSCOPE_API_KEY) {
+    let channels: DashscopeChannelConfig[] = [];
+    if (e.DASHSCOPE_CHANNELS !== undefined && e.DASHSCOPE_CHANNELS.trim() !== '') channels = parseChannels(e.DASHSCOPE_CHANNELS, problems);
+    else if (e.DASHSCOPE_API_KEY && e.DASHSCOPE_BASE_URL !== undefined && e.DASHSCOPE_MAX_CONCURRENT !== undefined) {
       channels = [{ id: 'default', baseUrl: e.DASHSCOPE_BASE_URL, apiKey: e.DASHSCOPE_API_KEY, maxConcurrent: e.DASHSCOPE_MAX_CONCURRENT, priority: 0, weight: 1 }];
-    } else throw configError('DASHSCOPE_API_KEY', 'required when WANGATE_ENGINE=dashscope (or set DASHSCOPE_CHANNELS)');
-    dashscope = { channels, queryBudgetPerSecond: e.DASHSCOPE_QUERY_BUDGET_PER_SECOND, createTimeoutMs: e.DASHSCOPE_CREATE_TIMEOUT_MS };
+    } else requireVar('DASHSCOPE_API_KEY', 'dashscope', ' (or set DASHSCOPE_CHANNELS)');
+    dashscope = { channels, queryBudgetPerSecond: e.DASHSCOPE_QUERY_BUDGET_PER_SECOND!, createTimeoutMs: e.DASHSCOPE_CREATE_TIMEOUT_MS! };
   }
   if (e.WANGATE_ENGINE === 'relay') {
-    if (!e.RELAY_BASE_URL) throw configError('RELAY_BASE_URL', 'required when WANGATE_ENGINE=relay');
-    if (!e.RELAY_API_KEY) throw configError('RELAY_API_KEY', 'required when WANGATE_ENGINE=relay');
+    requireVar('RELAY_BASE_URL', 'relay');
+    requireVar('RELAY_API_KEY', 'relay');
     relay = {
-      baseUrl: e.RELAY_BASE_URL,
-      apiKey: e.RELAY_API_KEY,
-      maxConcurrent: e.RELAY_MAX_CONCURRENT,
-      queryBudgetPerSecond: e.RELAY_QUERY_BUDGET_PER_SECOND,
-      createTimeoutMs: e.RELAY_CREATE_TIMEOUT_MS,
-      idempotentCreates: e.RELAY_IDEMPOTENT_CREATES,
+      baseUrl: e.RELAY_BASE_URL!,
+      apiKey: e.RELAY_API_KEY!,
+      maxConcurrent: e.RELAY_MAX_CONCURRENT!,
+      queryBudgetPerSecond: e.RELAY_QUERY_BUDGET_PER_SECOND!,
+      createTimeoutMs: e.RELAY_CREATE_TIMEOUT_MS!,
+      idempotentCreates: e.RELAY_IDEMPOTENT_CREATES!,
     };
   }
   return { dashscope, relay };

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.js';
+
+function problemsOf(env: Record<string, string>): { variable: string; message: string }[] {
+  try {
+    parseConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration from the environment', () => {
+  it('fills every default from an empty environment', () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({ port: 8080, engine: 'local', workerConcurrency: 1, billing: true, dashscope: undefined, relay: undefined });
+  });
+
+  it('reports one problem in the one-line form naming the variable', () => {
+    expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/^Invalid configuration: PORT: /);
+  });
+
+  it('reports every wrong variable at once, each by name', () => {
+    const problems = problemsOf({ PORT: '70000', WORKER_CONCURRENCY: '-1', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'WORKER_CONCURRENCY']);
+    expect(() => parseConfig({ PORT: '70000', LOG_LEVEL: 'loud' })).toThrow(/\(2 problems\):\n {2}PORT: .*\n {2}LOG_LEVEL: /);
+  });
+
+  it("reports a missing engine setting together with the other variables' problems", () => {
+    const problems = problemsOf({ WANGATE_ENGINE: 'relay', PORT: 'x' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['PORT', 'RELAY_API_KEY', 'RELAY_BASE_URL']);
+  });
+
+  it('does not call an invalid engine setting missing as well', () => {
+    const problems = problemsOf({ WANGATE_ENGINE: 'relay', RELAY_BASE_URL: 'not a url', RELAY_API_KEY: 'k' });
+    expect(problems.map((p) => p.variable)).toEqual(['RELAY_BASE_URL']);
+  });
+
+  it('names each bad DashScope channel field by its path, and duplicate ids', () => {
+    const channels = JSON.stringify([{ id: 'a', apiKey: '' }, { id: 'b b', apiKey: 'k', maxConcurrent: 0 }]);
+    const problems = problemsOf({ WANGATE_ENGINE: 'dashscope', DASHSCOPE_CHANNELS: channels });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['DASHSCOPE_CHANNELS[0].apiKey', 'DASHSCOPE_CHANNELS[1].id', 'DASHSCOPE_CHANNELS[1].maxConcurrent']);
+    const twice = problemsOf({ WANGATE_ENGINE: 'dashscope', DASHSCOPE_CHANNELS: JSON.stringify([{ id: 'a', apiKey: 'k' }, { id: 'a', apiKey: 'k' }]) });
+    expect(twice).toEqual([{ variable: 'DASHSCOPE_CHANNELS', message: "channel id 'a' is used twice" }]);
+  });
+
+  it('requires a DashScope key or channel list for the dashscope engine', () => {
+    expect(problemsOf({ WANGATE_ENGINE: 'dashscope' })).toEqual([{ variable: 'DASHSCOPE_API_KEY', message: 'required when WANGATE_ENGINE=dashscope (or set DASHSCOPE_CHANNELS)' }]);
+    expect(parseConfig({ WANGATE_ENGINE: 'dashscope', DASHSCOPE_API_KEY: 'sk-1' }).dashscope?.channels).toEqual([
+      { id: 'default', baseUrl: 'https://dashscope.aliyuncs.com', apiKey: 'sk-1', maxConcurrent: 5, priority: 0, weight: 1 },
+    ]);
+  });
+});
