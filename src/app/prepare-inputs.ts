@@ -1,4 +1,4 @@
-import { AppError, invalidField } from '../domain/errors.js';
+import { invalidField, isAppErrorOf } from '../domain/errors.js';
 import { checkMedia, mediaLimits } from '../domain/media-rules.js';
 import type { EngineInputs, LocalMedia } from '../domain/ports.js';
 import type { Task } from '../domain/task.js';
@@ -29,7 +29,8 @@ export async function prepareInputs(deps: PrepareInputsDeps, task: Task, signal:
       try {
         probe = await deps.prober.probe(path);
       } catch (e) {
-        if (e instanceof AppError) throw invalidField(w.param, e.reason, `${w.param}: ${e.message}`);
+        // A server fault (ffprobe cannot start) stays one: the task is retried, not failed as bad input.
+        if (isAppErrorOf(e, 'invalid_request')) throw invalidField(w.param, e.reason, `${w.param}: ${e.message}`);
         throw e;
       }
       const problem = checkMedia(w.kind, w.param, probe);

@@ -1,8 +1,8 @@
 import { rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../domain/errors.js';
+import { AppError, isRetryable, type Failure } from '../domain/errors.js';
 import type { Engine, EngineJob, EngineOutput, EngineStep } from '../domain/ports.js';
-import { maxAttempts, type Task, type TaskError } from '../domain/task.js';
+import { maxAttempts, type Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 import { upstreamMediaUrls, type UpstreamMediaDeps } from './media-sources.js';
 import { prepareInputs, type PrepareInputsDeps } from './prepare-inputs.js';
@@ -20,11 +20,8 @@ export interface StepOptions {
   pollIntervalMs: number;
 }
 
-/** Bad media, bad parameters, moderation: retrying cannot help. */
-const permanentCodes = new Set(['invalid_request', 'mixed_media_not_allowed']);
-
-function toTaskError(e: unknown): TaskError {
-  if (e instanceof AppError) return { code: e.code, message: e.message, reason: e.reason };
+function toFailure(e: unknown): Failure {
+  if (e instanceof AppError) return { code: e.code, message: e.message, reason: e.reason } as Failure;
   return { code: 'internal', message: 'The render failed unexpectedly', reason: 'engine_error' };
 }
 
@@ -75,14 +72,16 @@ export async function runTaskStep(
         return 'requeued';
       }
       case 'failed':
-        return step.retryable ? retry(deps, task, workerId, step.error) : failOutcome(deps, task, workerId, step.error);
+        // The engine may decline a retry the catalogue allows (an operator's setting), never retry a permanent reason.
+        return step.retryable && isRetryable(step.error.reason) ? retry(deps, task, workerId, step.error) : failOutcome(deps, task, workerId, step.error);
       case 'done':
         return await complete(deps, task, workerId, step.output);
     }
   } catch (e) {
     if (lease.lost) return 'lost';
-    const error = toTaskError(e);
-    if (permanentCodes.has(error.code) || task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
+    const error = toFailure(e);
+    // Bad media, bad parameters, moderation: the catalogue calls them permanent, retrying cannot help.
+    if (!isRetryable(error.reason) || task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
     deps.log.warn({ taskId: task.id, attempt: task.attempts, err: String(e) }, 'task attempt failed; retrying');
     return retry(deps, task, workerId, error);
   } finally {
@@ -150,18 +149,18 @@ async function complete(deps: SettleDeps & Pick<AppDeps, 'prober'>, task: Task, 
 }
 
 /** Back to the queue for another attempt, or failed when the attempts are used up. */
-async function retry(deps: SettleDeps, task: Task, workerId: string, error: TaskError): Promise<StepOutcome> {
+async function retry(deps: SettleDeps, task: Task, workerId: string, error: Failure): Promise<StepOutcome> {
   if (task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
   const released = await deps.tasks.releaseTask(task.id, workerId, deps.clock.nowMs() + retryDelayMs(task.attempts), { countAttempt: true });
   if (released) deps.log.warn({ taskId: task.id, reason: error.reason }, 'task will be retried');
   return released ? 'retry' : 'lost';
 }
 
-async function failOutcome(deps: SettleDeps, task: Task, workerId: string, error: TaskError): Promise<StepOutcome> {
+async function failOutcome(deps: SettleDeps, task: Task, workerId: string, error: Failure): Promise<StepOutcome> {
   return (await fail(deps, task, workerId, error)) ? 'failed' : 'lost';
 }
 
-async function fail(deps: SettleDeps, task: Task, workerId: string, error: TaskError): Promise<boolean> {
+async function fail(deps: SettleDeps, task: Task, workerId: string, error: Failure): Promise<boolean> {
   const ok = await deps.tasks.failTask(task.id, ['processing'], workerId, deps.clock.nowMs(), error);
   if (ok) {
     deps.events.publish({ taskId: task.id, status: 'failed', progress: task.progress });

@@ -1,4 +1,4 @@
-import { invalidField, type AppError } from './errors.js';
+import { invalidField, type AppError, type ReasonOf } from './errors.js';
 
 export type MediaKind = 'image' | 'video' | 'audio';
 
@@ -29,7 +29,7 @@ const imageCodecs = ['png', 'mjpeg', 'bmp', 'webp'];
 
 /** Returns null when the probed medium meets the spec's constraints table, else the 400 to fail with. */
 export function checkMedia(kind: MediaKind, param: string, m: ProbedMedia): AppError | null {
-  const fail = (reason: string, message: string) => invalidField(param, reason, `${param}: ${message}`);
+  const fail = (reason: ReasonOf<'invalid_request'>, message: string) => invalidField(param, reason, `${param}: ${message}`);
   const limits = mediaLimits[kind];
   if (m.bytes > limits.maxBytes) return fail('media_too_large', `file is ${m.bytes} bytes; the limit is ${limits.maxBytes}`);
 

@@ -2,6 +2,7 @@
  * The small interfaces the use cases talk through. Adapters implement them; nothing here does I/O.
  * Every store method is async and one transaction, so SQLite and PostgreSQL satisfy the same contract.
  */
+import type { Failure } from './errors.js';
 import type { ProbedMedia, MediaKind } from './media-rules.js';
 import type { GenerationRequest } from './request.js';
 import type { Task, TaskError, TaskResult, TaskStatus } from './task.js';
@@ -278,7 +279,7 @@ export type EngineStep =
   | { kind: 'done'; output: EngineOutput }
   /** Nothing was submitted (every channel full, or all unhealthy): put the task back in the queue. */
   | { kind: 'wait'; retryAfterMs: number; reason: string }
-  | { kind: 'failed'; error: TaskError; retryable: boolean };
+  | { kind: 'failed'; error: Failure; retryable: boolean };
 
 export interface EngineContext {
   signal: AbortSignal;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, invalidField } from './errors.js';
+import { AppError, invalidField, toCataloguedReason, type ReasonOf } from './errors.js';
 import { aspectRatios, type AspectRatio, type Resolution } from './output-size.js';
 import { webhookUrlSchema } from './webhook-url.js';
 
@@ -59,7 +59,7 @@ export interface GenerationRequest {
   callbackUrl?: string;
 }
 
-function reasonOf(issue: z.core.$ZodIssue): string {
+function reasonOf(issue: z.core.$ZodIssue): ReasonOf<'invalid_request'> {
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined ? 'required' : 'invalid_type';
@@ -69,6 +69,8 @@ function reasonOf(issue: z.core.$ZodIssue): string {
       return issue.origin === 'string' ? 'too_short' : issue.origin === 'array' ? 'too_few' : 'out_of_range';
     case 'unrecognized_keys':
       return 'unknown_field';
+    case 'custom':
+      return toCataloguedReason(issue.params?.reason, 'invalid_request', 'invalid_value');
     case 'invalid_value':
     case 'invalid_format':
       return 'invalid_value';

@@ -54,7 +54,7 @@ function runFfprobe(file: string, timeoutMs: number): Promise<string> {
       if (!err) return resolve(stdout);
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT' || e.code === 'EACCES') {
-        return reject(new AppError('internal', `ffprobe could not be started: ${e.message}`, { cause: err }));
+        return reject(new AppError('internal', `ffprobe could not be started: ${e.message}`, { reason: 'internal', cause: err }));
       }
       reject(unreadable(String(stderr).trim() || e.message, err));
     });

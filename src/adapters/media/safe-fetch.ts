@@ -8,7 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../../domain/errors.js';
+import { AppError, isAppErrorOf, type ReasonOf } from '../../domain/errors.js';
 import type { MediaFetcher } from '../../domain/ports.js';
 import { hostForMessage, safeRequest } from './safe-request.js';
 
@@ -23,7 +23,7 @@ export function createSafeFetcher(opts: SafeFetcherOptions): MediaFetcher {
   return {
     async fetchTo(url, destPath, { maxBytes, param, signal }) {
       const host = hostForMessage(url);
-      const fail = (reason: string, message: string, cause?: unknown) =>
+      const fail = (reason: ReasonOf<'invalid_request'>, message: string, cause?: unknown) =>
         new AppError('invalid_request', `${param}: ${message}`, { param, reason, cause });
       const tooLarge = (what: string) => fail('media_too_large', `${host} sent ${what}; the limit is ${maxBytes} bytes`);
 
@@ -72,10 +72,8 @@ export function createSafeFetcher(opts: SafeFetcherOptions): MediaFetcher {
         await rm(destPath, { force: true });
         if (deadline.signal.aborted && deadline.signal.reason === timeout) throw timeout;
         if (signal?.aborted) throw signal.reason;
-        if (err instanceof AppError) {
-          if (err.param === param) throw err;
-          throw fail(err.reason, err.message, err);
-        }
+        if (err instanceof AppError && err.param === param) throw err;
+        if (isAppErrorOf(err, 'invalid_request')) throw fail(err.reason, err.message, err);
         if (bodyError !== undefined && (err === bodyError || isPrematureClose(err))) {
           throw fail('fetch_failed', `the download from ${host} broke off: ${(bodyError as Error).message ?? String(bodyError)}`, err);
         }

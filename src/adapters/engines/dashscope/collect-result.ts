@@ -2,6 +2,7 @@
  * Copies a finished upstream result to the job's output path at once (upstream URLs expire), through the
  * SSRF-guarded fetcher, and checks it is a video. Shared by the upstream engines.
  */
+import type { ReasonOf } from '../../../domain/errors.js';
 import type { EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
 import type { UpstreamTaskView } from './from-upstream.js';
 
@@ -16,7 +17,7 @@ export interface CollectArgs {
   refresh: () => Promise<UpstreamTaskView>;
 }
 
-const failed = (reason: string, message: string): EngineStep => ({ kind: 'failed', error: { code: 'upstream_unavailable', message, reason }, retryable: true });
+const failed = (reason: ReasonOf<'upstream_unavailable'>, message: string): EngineStep => ({ kind: 'failed', error: { code: 'upstream_unavailable', message, reason }, retryable: true });
 
 export async function collectResult(a: CollectArgs): Promise<EngineStep> {
   let view = a.view;

@@ -2,6 +2,7 @@
  * What the DashScope engine's create path (create-step.ts) and follow path (follow-step.ts) share:
  * settings resolved once from the options, and the per-account plumbing built in dashscope-engine.ts.
  */
+import type { ErrorCode, Failure, ReasonOf } from '../../../domain/errors.js';
 import type { Clock, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
 import type { DashscopeApi } from './api.js';
 import type { Channel, ChannelHealth } from './channels.js';
@@ -36,4 +37,4 @@ export interface EngineDeps {
 export const systemClock: Clock = { nowMs: () => Date.now() };
 export const quietLog: EngineLog = { info: () => undefined, warn: () => undefined };
 
-export const failed = (code: string, reason: string, message: string, retryable: boolean): EngineStep => ({ kind: 'failed', error: { code, message, reason }, retryable });
+export const failed = <C extends ErrorCode>(code: C, reason: ReasonOf<C>, message: string, retryable: boolean): EngineStep => ({ kind: 'failed', error: { code, message, reason } as Failure, retryable });

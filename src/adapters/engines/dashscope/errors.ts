@@ -13,14 +13,18 @@
  * - transient: try again later (5xx with an answer, network before the request left).
  * - unknown_outcome: a create that may or may not have been accepted (cut or timed out after sending,
  *   or a gateway error in front of the upstream): never resubmitted blindly, reconciled instead.
+ *
+ * The upstream's codes are never our reasons: each maps to a catalogued reason (domain/errors.ts) and stays
+ * readable in the message.
  */
+import type { ReasonOf } from '../../../domain/errors.js';
 
 export type Phase = 'create' | 'query' | 'list' | 'cancel';
 
 export type UpstreamFailure =
   | { kind: 'throttled'; retryAfterMs: number; code: string; message: string }
-  | { kind: 'permanent'; reason: string; code: string; message: string }
-  | { kind: 'channel_broken'; reason: string; code: string; message: string }
+  | { kind: 'permanent'; reason: ReasonOf<'invalid_request'>; code: string; message: string }
+  | { kind: 'channel_broken'; reason: ReasonOf<'upstream_unavailable'>; code: string; message: string }
   | { kind: 'transient'; code: string; message: string }
   | { kind: 'unknown_outcome'; code: string; message: string };
 
@@ -84,7 +88,7 @@ export interface TaskFailureVerdict {
   /** Retrying means a new create: allowed, because this upstream task provably ended. */
   retryable: boolean;
   code: 'invalid_request' | 'upstream_unavailable';
-  reason: string;
+  reason: ReasonOf<'invalid_request' | 'upstream_unavailable'>;
   message: string;
 }
 

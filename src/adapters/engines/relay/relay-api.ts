@@ -3,6 +3,7 @@
  * POST /v1/videos/generations (with Idempotency-Key), GET /v1/tasks/{id}, POST /v1/tasks/{id}/cancel.
  * The base URL is operator-configured; result downloads go through the SSRF-guarded fetcher instead.
  */
+import { toCataloguedReason } from '../../../domain/errors.js';
 import { UpstreamCallError } from '../dashscope/api.js';
 import type { UpstreamFailure } from '../dashscope/errors.js';
 import type { UpstreamTaskView } from '../dashscope/from-upstream.js';
@@ -43,7 +44,8 @@ export function classifyRelayHttp(phase: 'create' | 'query', res: JsonResponse, 
   if (s === 401 || s === 402 || s === 403) return { kind: 'channel_broken', reason: s === 402 ? 'upstream_payment_required' : 'upstream_auth', code, message: e.message };
   if (s >= 400 && s < 500) {
     if (phase === 'query') return { kind: 'transient', code, message: e.message };
-    return { kind: 'permanent', reason: e.reason ?? 'upstream_invalid_request', code, message: e.message };
+    // It speaks our API: a reason we catalogue passes through; any other is named in the message only.
+    return { kind: 'permanent', reason: toCataloguedReason(e.reason, 'invalid_request', 'upstream_invalid_request'), code, message: e.message };
   }
   // 5xx: with a key the upstream honours, resending is safe; otherwise only its own error body proves a refusal.
   const ownBody = (res.json as { error?: unknown } | undefined)?.error !== undefined;

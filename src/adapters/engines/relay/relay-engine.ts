@@ -10,6 +10,7 @@
  *   is released. The upstream's task list (GET /v1/tasks) is not relied on: not every reseller has it.
  * - a new generation (new key) is used only after the previous create was refused or its task ended.
  */
+import { toCataloguedReason } from '../../../domain/errors.js';
 import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
 import { collectResult } from '../dashscope/collect-result.js';
 import { failed, quietLog, systemClock, type EngineLog } from '../dashscope/engine-deps.js';
@@ -140,7 +141,7 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
           throttledUntilMs = clock.nowMs() + f.retryAfterMs;
           return { kind: 'wait', retryAfterMs: f.retryAfterMs, reason: 'the relay upstream is throttling creates' };
         case 'permanent':
-          return failed('invalid_request', f.reason, `The relay upstream refused the request: ${f.message}`, false);
+          return failed('invalid_request', f.reason, `The relay upstream refused the request: ${f.message}${f.reason === f.code ? '' : ` (${f.code})`}`, false);
         case 'channel_broken':
           return failed('upstream_unavailable', f.reason, `The relay upstream refused our credentials: ${f.message}`, true);
         case 'transient':
@@ -171,8 +172,10 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
       }
       case 'FAILED': {
         const client = view.errorCode?.startsWith('client:') ?? false;
-        const reason = client ? view.errorCode!.slice('client:'.length) : 'upstream_failed';
-        const message = `The relay upstream task ${id} failed: ${view.errorMessage ?? view.errorCode ?? 'no reason given'}`;
+        const upstreamReason = client ? view.errorCode!.slice('client:'.length) : undefined;
+        const reason = client ? toCataloguedReason(upstreamReason, 'invalid_request', 'upstream_invalid_request') : 'upstream_failed';
+        const uncatalogued = client && reason !== upstreamReason ? ` (${upstreamReason})` : '';
+        const message = `The relay upstream task ${id} failed: ${view.errorMessage ?? view.errorCode ?? 'no reason given'}${uncatalogued}`;
         // It ended: a retry is a new create under a new key.
         if (!client) await ctx.saveState(encode({ v: 1, engine: 'relay', phase: 'idle', gen: st.gen, note: `upstream task ${id} failed` }));
         return end(failed(client ? 'invalid_request' : 'upstream_unavailable', reason, message, !client));
