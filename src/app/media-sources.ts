@@ -1,4 +1,5 @@
 import { AppError, invalidField } from '../domain/errors.js';
+import { fileIdPattern } from '../domain/ids.js';
 import type { MediaKind } from '../domain/media-rules.js';
 import type { EngineInputs, EngineMediaUrls, StoredFile } from '../domain/ports.js';
 import type { Task } from '../domain/task.js';
@@ -22,7 +23,6 @@ export function wantedMedia(task: Task): WantedMedia[] {
   return list;
 }
 
-const fileIdPattern = /^file_[0-9A-HJKMNP-TV-Z]{26}$/;
 const filePathPattern = /^\/v1\/files\/(file_[0-9A-HJKMNP-TV-Z]{26})(?:\/content)?$/;
 
 /** A media value that names one of our uploaded files: its bare id, or its URL on this server. */

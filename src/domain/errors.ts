@@ -62,6 +62,7 @@ export const reasonCatalogue = {
   conflicting_alias: bad('A field and its alias (`size`/`aspect_ratio`, `callback_url`/`webhook`) are both given and disagree.'),
   duplicate_role: bad('Two images in `image_with_roles` have the same role.'),
   mixed_media_not_allowed: spec(['mixed_media_not_allowed', 'invalid_request'], 'permanent', 'A combination of images, video and audio that no mode accepts.'),
+  unsupported_url_scheme: bad('A media value is not an http(s) URL, a `data:` URI or an uploaded file (`file_…`).'),
   invalid_json: bad('The body is not valid JSON.'),
   unsupported_content_type: bad('The Content-Type is not one the route accepts.'),
   invalid_content_length: bad('The Content-Length does not match the body.'),

@@ -74,6 +74,16 @@ describe('create request validation', () => {
     expect(r.sizeIgnored).toBe(true);
   });
 
+  it('rejects a media value that is not an http(s) URL, a data: URI or a file id, naming the field', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    for (const value of ['HTTPS://e.com/a.png', 'http://e.com/a.png', png, `file_${'0'.repeat(26)}`]) expect(parse({ model: 'wan2.7', image_urls: [value] }).firstFrameUrl).toBe(value);
+    expect(rejection({ model: 'wan2.7', image_urls: ['ftp://e.com/a.png'] })).toMatchObject({ param: 'image_urls[0]', reason: 'unsupported_url_scheme' });
+    expect(rejection({ model: 'wan2.7', image_urls: ['https://e.com/a.png', 'file:///etc/passwd'] })).toMatchObject({ param: 'image_urls[1]', reason: 'unsupported_url_scheme' });
+    expect(rejection({ model: 'wan2.7', image_with_roles: [{ url: 'gopher://e.com/a' }] })).toMatchObject({ param: 'image_with_roles[0].url', reason: 'unsupported_url_scheme' });
+    expect(rejection({ model: 'wan2.7', video_urls: ['e.com/v.mp4'] })).toMatchObject({ param: 'video_urls[0]', reason: 'unsupported_url_scheme' });
+    expect(rejection({ model: 'wan2.7', image_urls: ['https://e.com/a.png'], audio_url: 'javascript:alert(1)' })).toMatchObject({ param: 'audio_url', reason: 'unsupported_url_scheme' });
+  });
+
   it('rejects a non-object body', () => {
     for (const body of [null, [], 'x', 3]) expect(rejection(body)).toMatchObject({ param: 'body', reason: 'invalid_type' });
   });

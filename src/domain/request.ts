@@ -1,10 +1,22 @@
 import { z } from 'zod';
 import { AppError, invalidField, toCataloguedReason, type ReasonOf } from './errors.js';
+import { fileIdPattern } from './ids.js';
 import { aspectRatios, type AspectRatio, type Resolution } from './output-size.js';
 import { webhookUrlSchema } from './webhook-url.js';
 
+/** What a media field accepts: an http(s) URL, a data: URI, or an uploaded file's id (prefix checks only: values can be 28 MB). */
+const isAcceptedMedia = (value: string) => /^(https?:\/\/|data:)/i.test(value) || fileIdPattern.test(value);
+
 // Room for a data: URI of a maximal (20 MB) image in base64; larger inline media meet the body limit.
-const mediaUrl = z.string().min(1).max(28_000_000);
+// Any other scheme (ftp:, file:) is refused here rather than when the task runs.
+const mediaUrl = z
+  .string()
+  .min(1)
+  .max(28_000_000)
+  .refine(isAcceptedMedia, {
+    message: "must be an http:// or https:// URL, a data: URI or an uploaded file's id (file_…)",
+    params: { reason: 'unsupported_url_scheme' },
+  });
 
 /** The create request as clients send it (seed field names plus our aliases). */
 export const createRequestSchema = z.strictObject({

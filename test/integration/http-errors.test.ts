@@ -34,6 +34,12 @@ describe('HTTP edge', () => {
     expect(json.error.type).toBe('invalid_request_error');
   });
 
+  it('refuses a media URL of another scheme at create with 400 naming the field', async () => {
+    const { status, json } = await server.api('POST', '/v1/videos/generations', { model: 'wan2.7', image_urls: ['ftp://example.com/a.png'] });
+    expect(status).toBe(400);
+    expectEnvelope(json, 400, 'image_urls[0]', 'unsupported_url_scheme');
+  });
+
   it('rejects malformed JSON with 400 invalid_json', async () => {
     const { status, json } = await server.api('POST', '/v1/videos/generations', '{"model": "wan2.7", prompt');
     expect(status).toBe(400);
