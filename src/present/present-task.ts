@@ -1,4 +1,5 @@
 import type { TaskDetails } from '../app/get-task.js';
+import type { Reason } from '../domain/errors.js';
 import { toMajor, type PriceTable } from '../domain/pricing.js';
 import { httpStatusOf } from './error-status.js';
 import type { TaskJson } from './response-schemas.js';
@@ -67,9 +68,10 @@ export function presentTask(d: TaskDetails, prices: PriceTable, engineDescriptio
     // Retention deleted the video: the task stays, result.videos[0] says expired: true with no URL.
     ...(t.resultExpiredAtMs !== null && { result_expired_at: seconds(t.resultExpiredAtMs) }),
     ...(t.actualPrompt !== null && { actual_prompt: t.actualPrompt }),
+    // The engines store only catalogued reasons (typed); a row from an older version shows what it stored.
     ...(t.status === 'failed' &&
       t.error && {
-        error: { code: httpStatusOf(t.error.code)[0], type: httpStatusOf(t.error.code)[1], message: t.error.message, reason: t.error.reason },
+        error: { code: httpStatusOf(t.error.code)[0], type: httpStatusOf(t.error.code)[1], message: t.error.message, reason: t.error.reason as Reason },
       }),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reasons } from '../domain/errors.js';
 import { aspectRatios, type AspectRatio } from '../domain/output-size.js';
 import { taskStatuses } from '../domain/task.js';
 
@@ -29,6 +30,9 @@ export const errorTypeEnum = z.enum([
   'service_unavailable',
 ]);
 
+/** Every catalogued reason (domain/errors.ts); a component of its own, described per value in the document. */
+export const errorReasonEnum = z.enum(reasons);
+
 /** Any failure of any endpoint. */
 export const errorEnvelopeSchema = z
   .strictObject({
@@ -37,7 +41,7 @@ export const errorEnvelopeSchema = z
       type: errorTypeEnum,
       message: z.string().describe('For humans; may change.'),
       param: z.string().optional().describe('The offending field, query parameter or header, where there is one.'),
-      reason: z.string().describe('Machine code of the failure (e.g. `mixed_media_not_allowed`, `task_not_found`); stable.'),
+      reason: errorReasonEnum,
     }),
     request_id: z.string().describe('`req_…`, also in the `x-request-id` header.'),
   })
@@ -57,7 +61,7 @@ const taskErrorSchema = z.strictObject({
   code: z.int().describe('HTTP status the failure maps to.'),
   type: errorTypeEnum,
   message: z.string(),
-  reason: z.string().describe('Machine code (e.g. `moderation`, `bad_media`).'),
+  reason: errorReasonEnum,
 });
 
 const webhookSummarySchema = z

@@ -7,10 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, undocumentedRoutes } from '../../src/http/openapi/api-catalogue.js';
+import { reasonCatalogue, reasons } from '../../src/domain/errors.js';
 import { buildOpenApiDocument, committedOpenApiText, neutralServerUrl, toOpenApiPath } from '../../src/http/openapi/build-openapi.js';
+import { withReadmeReasons } from '../../src/http/openapi/reason-docs.js';
 import { startTestServer, type TestServer } from '../helpers/start-test-server.js';
 
 const committedPath = fileURLToPath(new URL('../../openapi.json', import.meta.url));
+const readmePath = fileURLToPath(new URL('../../README.md', import.meta.url));
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** The first differing line of two texts, with a little context, for a readable failure. */
@@ -57,6 +60,12 @@ describe('the committed openapi.json', () => {
     }
   });
 
+  it("README.md's table of error reasons is what the reason catalogue generates", async () => {
+    const readme = await readFile(readmePath, 'utf8');
+    const generated = withReadmeReasons(readme);
+    if (readme !== generated) expect.fail(`README.md's reason table is out of date: run \`npm run openapi\` and commit the result.\n${firstDifference(generated, readme)}`);
+  });
+
   it('uses the neutral server URL, not a machine-specific one', async () => {
     const doc = JSON.parse(await readFile(committedPath, 'utf8'));
     expect(doc.servers).toEqual([{ url: neutralServerUrl }]);
@@ -66,6 +75,16 @@ describe('the committed openapi.json', () => {
 
 describe('the generated document', () => {
   const doc: any = buildOpenApiDocument();
+
+  it('documents every catalogued reason, each with its meaning, for errors and failed tasks alike', () => {
+    const reason = doc.components.schemas.ErrorReason;
+    expect(reason.enum).toEqual(reasons);
+    expect(reason['x-enum-descriptions']).toHaveLength(reasons.length);
+    reasons.forEach((r, i) => expect(reason['x-enum-descriptions'][i]).toContain(reasonCatalogue[r].meaning));
+    const ref = { $ref: '#/components/schemas/ErrorReason' };
+    expect(doc.components.schemas.ErrorEnvelope.properties.error.properties.reason).toEqual(ref);
+    expect(doc.components.schemas.Task.properties.error.properties.reason).toEqual(ref);
+  });
 
   it('resolves every $ref inside the document', () => {
     const broken = refs(doc).filter(({ ref }) => !ref.startsWith('#/') || resolvePointer(doc, ref) === undefined);

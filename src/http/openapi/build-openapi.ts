@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createRequestSchema } from '../../domain/request.js';
 import { api, type Access, type ApiRoute, type ResponseSpec } from './api-catalogue.js';
 import * as req from './request-schemas.js';
+import { reasonDescriptions, reasonRule } from './reason-docs.js';
 import * as res from '../../present/response-schemas.js';
 
 /**
@@ -29,6 +30,7 @@ const requestComponents: [z.ZodType, string][] = [
 ];
 const responseComponents: [z.ZodType, string][] = [
   [res.errorEnvelopeSchema, 'ErrorEnvelope'],
+  [res.errorReasonEnum, 'ErrorReason'],
   [res.taskSchema, 'Task'],
   [res.createReplySchema, 'CreateGenerationReply'],
   [res.taskReplySchema, 'TaskReply'],
@@ -66,6 +68,11 @@ function override(ctx: { zodSchema: z.core.$ZodType; jsonSchema: z.core.JSONSche
     const values = resolutionPipe.out.options;
     s.pattern = `^(${values.map(anyCase).join('|')})$`;
     s.description = `${values.join(' or ')}, in any letter case (normalised to upper case).`;
+  }
+  // The reason catalogue, value by value (the extension code generators such as openapi-generator read).
+  if (ctx.zodSchema === res.errorReasonEnum) {
+    s.description = reasonRule;
+    s['x-enum-descriptions'] = reasonDescriptions();
   }
 }
 
