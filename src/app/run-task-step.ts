@@ -2,6 +2,7 @@ import { rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isRetryable, type Failure } from '../domain/errors.js';
 import type { Engine, EngineJob, EngineOutput, EngineStep } from '../domain/ports.js';
+import { billedCostMinor } from '../domain/pricing.js';
 import { maxAttempts, type Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 import { upstreamMediaUrls, type UpstreamMediaDeps } from './media-sources.js';
@@ -127,8 +128,7 @@ async function complete(deps: SettleDeps & Pick<AppDeps, 'prober'>, task: Task, 
   const blobKey = `results/${task.id}-${task.attempts}.mp4`;
   await rename(output.path, await deps.blobs.pathFor(blobKey));
   // Billed at the price quoted at submit, per second actually billed (the upstream's count when given).
-  const billedSeconds = Math.ceil(output.billedSeconds ?? task.request.durationSeconds);
-  const costMinor = Math.round((task.quoteMinor / task.request.durationSeconds) * billedSeconds);
+  const costMinor = billedCostMinor(task.quoteMinor, task.request.durationSeconds, output.billedSeconds);
   const result = {
     blobKey,
     width: probe.width ?? output.width,

@@ -138,6 +138,7 @@ export const reasonCatalogue = {
   upstream_create_unreconciled: spec(['upstream_unavailable'], 'permanent', 'A create of unknown outcome could not be matched to an upstream task; failed rather than risk a duplicate.'),
   result_download_failed: spec(['upstream_unavailable'], 'retryable', "The upstream's result could not be downloaded."),
   bad_upstream_output: spec(['upstream_unavailable'], 'retryable', "The upstream's result is not a readable video."),
+  bad_upstream_reply: spec(['upstream_unavailable'], 'permanent', "The upstream's answers about the task could not be read; failed rather than polled forever (the task may still run upstream)."),
   upstream_auth: spec(['upstream_unavailable'], 'retryable', "The relay upstream refused this gateway's API key."),
   upstream_payment_required: spec(['upstream_unavailable'], 'retryable', "The relay upstream refused for lack of balance on this gateway's key."),
   // A DashScope channel refusal sets that channel aside and another takes the task: seen in logs.

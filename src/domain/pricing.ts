@@ -13,6 +13,17 @@ export function quoteMinor(table: PriceTable, resolution: Resolution, seconds: n
   return table.perSecondMinor[resolution] * Math.ceil(seconds);
 }
 
+/**
+ * The charge of a finished task: the quote's price per second times the seconds billed (the upstream's
+ * count when it gives one, else the requested duration), whole seconds rounded up as quoted, never more
+ * than the quote held. A count like 10.04 (an upstream's measured length) therefore never charges beyond
+ * the hold.
+ */
+export function billedCostMinor(quoteMinor: number, requestedSeconds: number, billedSeconds?: number): number {
+  const seconds = Math.ceil(billedSeconds ?? requestedSeconds);
+  return Math.min(quoteMinor, Math.round((quoteMinor / requestedSeconds) * seconds));
+}
+
 export function toMajor(table: PriceTable, minor: number): number {
   return minor / table.minorPerMajor;
 }

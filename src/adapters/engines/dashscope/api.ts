@@ -18,6 +18,7 @@ import {
   fromErrorReply,
   fromListReply,
   fromQueryReply,
+  unreadableTaskView,
   type UpstreamListPage,
   type UpstreamStatus,
   type UpstreamTaskView,
@@ -64,6 +65,15 @@ export function apiRoot(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, '') + '/api/v1';
 }
 
+/** Answers in a row about one task that could not be read before the task is given up as FAILED (a glitch passes, a loop does not). */
+export const maxUnreadableReplies = 3;
+
+/** The start of a body, for messages about a reply we could not read. */
+function excerpt(res: JsonResponse): string {
+  const text = res.text.replace(/\s+/g, ' ').trim();
+  return text === '' ? 'an empty body' : JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+}
+
 function failureOf(phase: Phase, res: JsonResponse): UpstreamCallError {
   const { code, message } = fromErrorReply(res.json);
   const retryAfter = res.headers['retry-after'];
@@ -85,6 +95,8 @@ function rethrow(phase: Phase, err: unknown): never {
 
 export function createDashscopeApi(opts: DashscopeApiOptions): DashscopeApi {
   const auth = (ch: ChannelAuth) => ({ authorization: `Bearer ${ch.apiKey}` });
+  /** Per channel root and task id: unreadable query answers in a row. */
+  const unreadable = new Map<string, number>();
 
   async function call(phase: Phase, ch: ChannelAuth, method: 'GET' | 'POST', path: string, extra: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}) {
     try {
@@ -114,17 +126,31 @@ export function createDashscopeApi(opts: DashscopeApiOptions): DashscopeApi {
       try {
         return fromCreateReply(res.json);
       } catch (e) {
+        // A 2xx carrying the error envelope and no task is the refusal it names (not seen recorded; claimed by some clients).
+        const refusal = fromErrorReply(res.json);
+        if (refusal.code) throw new UpstreamCallError(classifyHttpError('create', { httpStatus: 400, ...refusal }));
         // A 2xx whose task id we cannot read: the upstream may well have accepted it.
-        throw new UpstreamCallError({ kind: 'unknown_outcome', code: 'bad_reply', message: `the create answered ${res.status} but ${(e as Error).message}` });
+        throw new UpstreamCallError({ kind: 'unknown_outcome', code: 'bad_reply', message: `the create answered ${res.status} but ${(e as Error).message}: ${excerpt(res)}` });
       }
     },
 
     async query(ch, taskId) {
       const res = await call('query', ch, 'GET', `/tasks/${encodeURIComponent(taskId)}`);
+      const key = `${apiRoot(ch.baseUrl)} ${taskId}`;
       try {
-        return fromQueryReply(res.json);
+        const view = fromQueryReply(res.json);
+        unreadable.delete(key);
+        return view;
       } catch (e) {
-        throw new UpstreamCallError({ kind: 'transient', code: 'bad_reply', message: (e as Error).message });
+        const why = `the task query answered HTTP ${res.status} but ${(e as Error).message}: ${excerpt(res)}`;
+        const count = (unreadable.get(key) ?? 0) + 1;
+        if (count >= maxUnreadableReplies) {
+          unreadable.delete(key);
+          return unreadableTaskView(taskId, `${why} (${count} answers in a row)`);
+        }
+        if (unreadable.size > 10_000) unreadable.clear();
+        unreadable.set(key, count);
+        throw new UpstreamCallError({ kind: 'transient', code: 'bad_reply', message: why });
       }
     },
 

@@ -16,8 +16,14 @@
  *
  * The upstream's codes are never our reasons: each maps to a catalogued reason (domain/errors.ts) and stays
  * readable in the message.
+ *
+ * Checked against recorded answers (test/fixtures/dashscope): "Model not exist." comes as HTTP 404 and as
+ * 400, both with code InvalidParameter; our model names are fixed, so either means this channel's region
+ * or workspace lacks the model. Bad input on the video route (missing media, an undownloadable URL, a bad
+ * size) is accepted at create and comes back as a FAILED task with code InvalidParameter.
  */
 import type { ReasonOf } from '../../../domain/errors.js';
+import { unreadableReplyCode } from './from-upstream.js';
 
 export type Phase = 'create' | 'query' | 'list' | 'cancel';
 
@@ -49,6 +55,7 @@ function retryAfterMs(header: string | undefined, nowMs: number): number {
 
 const moderation = /^(DataInspectionFailed|DataInspection|IPInfringementSuspect|InappropriateContent)/i;
 const badInput = /^(InvalidParameter|BadRequest|InvalidURL|InvalidFile|InvalidImage|InvalidVideo|InvalidAudio|InvalidInput|ParameterInvalid)/i;
+const modelMissing = /^Model not exist/i;
 const brokenKey = /^(InvalidApiKey|Arrearage|AccessDenied|Unauthorized|ModelNotFound|Model\.AccessDenied|NoPermission|Forbidden|WorkspaceAccessDenied)/i;
 
 /** An HTTP answer that is not 2xx. */
@@ -61,6 +68,7 @@ export function classifyHttpError(phase: Phase, p: HttpProblem, nowMs = Date.now
   if (/^Arrearage/i.test(code)) return { kind: 'channel_broken', reason: 'upstream_arrearage', code, message };
   if (p.httpStatus === 401 || /^InvalidApiKey/i.test(code)) return { kind: 'channel_broken', reason: 'upstream_invalid_api_key', code, message };
   if (p.httpStatus === 403 || brokenKey.test(code)) return { kind: 'channel_broken', reason: 'upstream_access_denied', code, message };
+  if (phase === 'create' && modelMissing.test(p.message ?? '')) return { kind: 'channel_broken', reason: 'upstream_not_found', code, message };
   if (moderation.test(code)) return { kind: 'permanent', reason: 'content_moderation', code, message };
   if (p.httpStatus === 404 && phase === 'create') return { kind: 'channel_broken', reason: 'upstream_not_found', code, message };
   if (p.httpStatus >= 400 && p.httpStatus < 500) {
@@ -93,6 +101,10 @@ export interface TaskFailureVerdict {
 }
 
 export function classifyTaskFailure(upstreamCode: string | undefined, upstreamMessage: string | undefined): TaskFailureVerdict {
+  if (upstreamCode === unreadableReplyCode) {
+    // The task may still run upstream: a new create could pay twice, so it is not retried.
+    return { retryable: false, code: 'upstream_unavailable', reason: 'bad_upstream_reply', message: `The upstream's answers about this task could not be read: ${upstreamMessage ?? 'no detail'}` };
+  }
   const code = upstreamCode ?? 'UnknownError';
   const detail = upstreamMessage ? `${code}: ${upstreamMessage}` : code;
   if (moderation.test(code)) {

@@ -10,8 +10,10 @@
  *   {data: [{task_id, status, model_name, gmt_create, start_time, end_time, request_id, api_key_id, ...}],
  *    total, total_page, page_no, page_size}. The list carries NO prompt, video URL or usage: a finished
  *   task found by the list still needs one detail query.
- * Times in query replies are "YYYY-MM-DD HH:mm:ss.SSS" in UTC+8 without an offset; the SDK models the
- * list's times as epoch numbers. Both are accepted.
+ * Times in query replies are "YYYY-MM-DD HH:mm:ss.SSS" in UTC+8 without an offset; the list's times are
+ * epoch milliseconds. Both are accepted. `usage` numbers come as 10, 10.0 or 10.04 (and as strings through
+ * some SDKs): all read as whole milliseconds. The recorded answers these rules were checked against are in
+ * test/fixtures/dashscope.
  */
 
 export type UpstreamStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
@@ -108,6 +110,12 @@ function num(v: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
+/** A usage duration (10, 10.0, 10.04, "10") -> seconds in whole milliseconds, so float noise never reaches billing. */
+function usageSeconds(v: unknown): number | undefined {
+  const n = num(v);
+  return n !== undefined && n > 0 ? Math.round(n * 1000) / 1000 : undefined;
+}
+
 /** Unknown or missing statuses read as UNKNOWN only when the upstream says so; anything else is an error. */
 export function parseStatus(v: unknown): UpstreamStatus | undefined {
   const s = typeof v === 'string' ? v.toUpperCase() : '';
@@ -115,20 +123,40 @@ export function parseStatus(v: unknown): UpstreamStatus | undefined {
   return (statuses as readonly string[]).includes(s) ? (s as UpstreamStatus) : undefined;
 }
 
-/** GET /api/v1/tasks/{id} reply -> view. Throws UpstreamReplyError when the reply is not a task. */
+/** The error code a view carries when the upstream's answers about a task could not be read (never an upstream code). */
+export const unreadableReplyCode = 'bad_reply';
+
+/** What is said in place of a task the upstream's answers did not describe: it ends FAILED with the reason. */
+export function unreadableTaskView(taskId: string, why: string): UpstreamTaskView {
+  return { taskId, status: 'FAILED', errorCode: unreadableReplyCode, errorMessage: why };
+}
+
+function describeError(body: unknown): string {
+  const { code, message } = fromErrorReply(body);
+  return code || message ? ` (it says ${[code, message].filter(Boolean).join(': ')})` : '';
+}
+
+/**
+ * GET /api/v1/tasks/{id} reply -> view. Throws UpstreamReplyError when the reply is not a video task: no
+ * output.task_id, a status outside the documented six, or SUCCEEDED without a video_url.
+ */
 export function fromQueryReply(body: unknown): UpstreamTaskView {
   const output = obj(obj(body)?.output);
   const taskId = str(output?.task_id);
-  const status = parseStatus(output?.task_status);
-  if (!output || !taskId || !status) throw new UpstreamReplyError('the task query reply has no output.task_id / output.task_status');
+  const rawStatus = output?.task_status;
+  const status = parseStatus(rawStatus);
+  if (!output || !taskId) throw new UpstreamReplyError(`the task query reply has no output.task_id${describeError(body)}`);
+  if (!status) throw new UpstreamReplyError(`the task query reply has an unknown output.task_status ${JSON.stringify(rawStatus) ?? 'undefined'}`);
+  if (status === 'SUCCEEDED' && !str(output.video_url)) throw new UpstreamReplyError('the task query reply is SUCCEEDED but has no output.video_url');
   const usage = obj(obj(body)?.usage);
-  const billed = num(usage?.duration) ?? num(usage?.output_video_duration);
+  // duration = input + output seconds; the legacy models name it video_duration.
+  const billed = usageSeconds(usage?.duration) ?? usageSeconds(usage?.output_video_duration) ?? usageSeconds(usage?.video_duration);
   const view: UpstreamTaskView = { taskId, status };
   const set = <K extends keyof UpstreamTaskView>(k: K, v: UpstreamTaskView[K] | undefined) => {
     if (v !== undefined) view[k] = v;
   };
   set('videoUrl', str(output.video_url));
-  set('billedSeconds', billed !== undefined && billed > 0 ? billed : undefined);
+  set('billedSeconds', billed);
   set('actualPrompt', str(output.actual_prompt));
   set('origPrompt', typeof output.orig_prompt === 'string' ? output.orig_prompt : undefined);
   set('errorCode', str(output.code));
