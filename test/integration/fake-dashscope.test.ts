@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobePath } from '../../src/adapters/media/ffmpeg-paths.js';
-import { runFakeDashscopeCli } from '../../src/dev/fake-dashscope/fake-dashscope-cli.js';
+import { parseFakeDashscopeArgs, runFakeDashscopeCli } from '../../src/dev/fake-dashscope/fake-dashscope-cli.js';
 import { type FakeDashscope, type FakeDashscopeOptions, startFakeDashscope } from '../../src/dev/fake-dashscope/fake-dashscope.js';
 
 const CREATE = '/api/v1/services/aigc/video-generation/video-synthesis';
@@ -91,10 +91,10 @@ describe('fake DashScope: task lifecycle', () => {
     expect(q.body.output.video_url).toBeUndefined();
     clock += 3000;
     q = await query(fake, id);
-    expect(q.body.output).toMatchObject({
-      task_status: 'SUCCEEDED', end_time: '2026-01-01 12:00:04.123', orig_prompt: 'a lighthouse at dusk', actual_prompt: expect.any(String),
-    });
-    expect(q.body.usage).toEqual({ duration: 3, input_video_duration: 0, output_video_duration: 3, SR: 720, ratio: '16:9', fps: 24, video_count: 1 });
+    expect(q.body.output).toMatchObject({ task_status: 'SUCCEEDED', end_time: '2026-01-01 12:00:04.123', orig_prompt: 'a lighthouse at dusk' });
+    // No wan2.5+ answer, recorded or documented, carries actual_prompt (variants.actualPrompt adds it).
+    expect(q.body.output.actual_prompt).toBeUndefined();
+    expect(q.body.usage).toEqual({ duration: 3, input_video_duration: 0, output_video_duration: 3, fps: 30, video_count: 1, SR: 720, ratio: '16:9' });
 
     const video = await fetch(q.body.output.video_url as string);
     expect(video.status).toBe(200);
@@ -106,6 +106,15 @@ describe('fake DashScope: task lifecycle', () => {
     expect(fake.tasks()).toEqual([
       { taskId: id, account: 'acct-a', model: 'wan2.7-t2v', status: 'SUCCEEDED', prompt: 'a lighthouse at dusk', createdAtMs: T0, endedAtMs: T0 + 4000 },
     ]);
+  });
+
+  it('adds actual_prompt only as a variant (older models), and not when prompt_extend is false', async () => {
+    const fake = await start({ variants: { actualPrompt: true } });
+    const extended = await createdId(fake);
+    const plain = await createdId(fake, { ...T2V, parameters: { ...T2V.parameters, prompt_extend: false } });
+    clock += 5000;
+    expect((await query(fake, extended)).body.output.actual_prompt).toContain('a lighthouse at dusk');
+    expect((await query(fake, plain)).body.output.actual_prompt).toBeUndefined();
   });
 
   it('renders the result once per task and hands the renderer the model, input and parameters', async () => {
@@ -210,7 +219,8 @@ describe('fake DashScope: request checks', () => {
   });
 
   it.each([
-    ['t2v without a prompt', { model: 'wan2.7-t2v', input: {} }, 'input.prompt'],
+    ['t2v without a prompt', { model: 'wan2.7-t2v', input: {} }, 'Field required: input.prompt'],
+    ['t2v with a blank prompt', { model: 'wan2.7-t2v', input: { prompt: ' ' } }, 'prompt must contain words'],
     ['duration 1', { ...T2V, parameters: { duration: 1 } }, 'parameters.duration'],
     ['duration 16', { ...T2V, parameters: { duration: 16 } }, 'parameters.duration'],
     ['duration as a string', { ...T2V, parameters: { duration: '5' } }, 'parameters.duration'],
@@ -220,8 +230,7 @@ describe('fake DashScope: request checks', () => {
     ['size on wan2.7-t2v', { ...T2V, parameters: { size: '1280*720' } }, 'parameters.size'],
     ['a negative seed', { ...T2V, parameters: { seed: -1 } }, 'parameters.seed'],
     ['a 501-character negative prompt', { ...T2V, input: { prompt: 'p', negative_prompt: 'x'.repeat(501) } }, 'input.negative_prompt'],
-    ['an unknown model', { ...T2V, model: 'wan9.9-t2v' }, 'Model not exist'],
-    ['i2v without media', { model: 'wan2.7-i2v', input: { prompt: 'x' } }, 'input.media'],
+    ['i2v without media', { model: 'wan2.7-i2v', input: { prompt: 'x' } }, 'Field required: input.media'],
     ['i2v last_frame alone', i2v(media('last_frame')), 'input.media'],
     ['i2v first_frame with first_clip', i2v(media('first_frame', 'first_clip')), 'input.media'],
     ['i2v first_clip with driving_audio', i2v(media('first_clip', 'driving_audio')), 'input.media'],
@@ -230,15 +239,33 @@ describe('fake DashScope: request checks', () => {
     ['i2v media without url', i2v([{ type: 'first_frame' }]), 'input.media[0].url'],
     ['i2v a 12 s first_clip', i2v([{ type: 'first_clip', url: 'https://e.com/c.mp4?fake_duration=12' }]), 'input.media[0]'],
     ['i2v with ratio', i2v(media('first_frame'), { ratio: '16:9' }), 'parameters.ratio'],
+    ['i2v an undownloadable image', i2v([{ type: 'first_frame', url: 'https://img.invalid/a.png' }]), 'Failed to download https://img.invalid/a.png'],
     ['wan2.6-t2v with an unknown size', { model: 'wan2.6-t2v', input: { prompt: 'p' }, parameters: { size: '1000*1000' } }, 'parameters.size'],
     ['wan2.6-t2v with resolution', { model: 'wan2.6-t2v', input: { prompt: 'p' }, parameters: { resolution: '720P' } }, 'parameters.resolution'],
-  ])('rejects %s with 400 InvalidParameter naming the field', async (_name, body, field) => {
+  ])('accepts %s with 200 PENDING, as the service does, and fails it on the first poll with InvalidParameter naming the problem', async (_name, body, problem) => {
     const fake = await start();
     const r = await create(fake, body);
-    expect(r.status).toBe(400);
-    expect(r.body.code).toBe('InvalidParameter');
-    expect(r.body.message).toContain(field);
-    expect(fake.stats().tasksCreated).toBe(0);
+    expect(r).toEqual({ status: 200, body: { output: { task_id: expect.any(String), task_status: 'PENDING' }, request_id: expect.any(String) } });
+    const id = r.body.output.task_id as string;
+    expect((await query(fake, id)).body.output.task_status).toBe('PENDING');
+    clock += 100;
+    const q = await query(fake, id);
+    expect(q.status).toBe(200);
+    expect(q.body.output).toEqual({
+      task_id: id, task_status: 'FAILED', submit_time: '2026-01-01 12:00:00.123', end_time: '2026-01-01 12:00:00.223', code: 'InvalidParameter', message: expect.stringContaining(problem),
+    });
+    expect(q.body.usage).toBeUndefined();
+    expect(fake.tasks()).toMatchObject([{ taskId: id, status: 'FAILED', endedAtMs: T0 + 100 }]);
+    expect(fake.stats().downloads).toBe(0);
+  });
+
+  it('answers an unknown model at create: "Model not exist." as 404 (recorded) or 400 (documented variant)', async () => {
+    for (const modelNotFoundStatus of [404, 400] as const) {
+      const fake = await start({ variants: { modelNotFoundStatus } });
+      const r = await create(fake, { ...T2V, model: 'wan9.9-t2v' });
+      expect(r).toEqual({ status: modelNotFoundStatus, body: { code: 'InvalidParameter', message: 'Model not exist.', request_id: expect.any(String) } });
+      expect(fake.stats().tasksCreated).toBe(0);
+    }
   });
 
   it('uses the documented BadRequest codes for a missing model or input, and InvalidParameter for bad JSON', async () => {
@@ -262,7 +289,7 @@ describe('fake DashScope: request checks', () => {
     const clip = await createdId(fake, i2v([{ type: 'first_clip', url: 'https://e.com/c.mp4?fake_duration=3' }], { duration: 5, resolution: '720P' }));
     const legacy = await createdId(fake, { model: 'wan2.6-t2v', input: { prompt: 'p' }, parameters: { size: '720*1280', duration: 5 } });
     clock += 5000;
-    expect((await query(fake, clip)).body.usage).toEqual({ duration: 8, input_video_duration: 3, output_video_duration: 8, SR: 720, fps: 24, video_count: 1 });
+    expect((await query(fake, clip)).body.usage).toEqual({ duration: 8, input_video_duration: 3, output_video_duration: 8, fps: 30, video_count: 1, SR: 720 });
     expect((await query(fake, legacy)).body.usage).toMatchObject({ duration: 5, SR: 720, ratio: '9:16' });
   });
 });
@@ -281,8 +308,8 @@ describe('fake DashScope: batch list', () => {
     expect(all.body).toMatchObject({ total: 5, total_page: 1, page_no: 1, page_size: 10, request_id: expect.any(String) });
     expect(all.body.data.map((d: Json) => d.task_id)).toEqual([...ids].reverse());
     expect(all.body.data[0]).toEqual({
-      api_key_id: expect.any(String), caller_parent_id: 'acct-a', caller_uid: 'acct-a', end_time: null, gmt_create: T0 + 8000,
-      model_name: 'wan2.7-i2v', region: 'cn-beijing', request_id: expect.any(String), start_time: null, status: 'PENDING',
+      api_key_id: expect.any(String), caller_parent_id: 'acct-a', caller_uid: 'acct-a', gmt_create: T0 + 8000,
+      model_name: 'wan2.7-i2v', region: 'cn-beijing', request_id: expect.any(String), status: 'PENDING',
       task_id: ids[4], user_api_unique_key: expect.any(String),
     });
     const page = await list(fake, '?page_size=2&page_no=3');
@@ -410,6 +437,11 @@ describe('fake DashScope: command line', () => {
     const r = await fetch(`${fake.url}${CREATE}`, { method: 'POST', headers: headers('sk-x'), body: JSON.stringify(T2V) });
     expect(r.status).toBe(500);
     await expect(runFakeDashscopeCli(['--create-error-rate', '2'])).rejects.toThrow(/create-error-rate/);
+    expect(parseFakeDashscopeArgs(['--usage-numbers', 'integer', '--without-usage-fps', '--model-not-found-status', '400', '--actual-prompt', '--invalid-fail-ms', '50'])).toMatchObject({
+      invalidFailMs: 50,
+      variants: { usageNumbers: 'integer', usageFps: false, modelNotFoundStatus: 400, actualPrompt: true },
+    });
+    expect(() => parseFakeDashscopeArgs(['--usage-numbers', 'words'])).toThrow(/usage-numbers/);
     await expect(runFakeDashscopeCli(['--bogus'])).rejects.toThrow();
   });
 });

@@ -4,7 +4,7 @@
  * The caller owns the process: this returns the running server and never exits.
  */
 import { parseArgs } from 'node:util';
-import { type FakeDashscope, type FakeDashscopeFaults, type FakeDashscopeOptions, startFakeDashscope } from './fake-dashscope.js';
+import { type FakeDashscope, type FakeDashscopeFaults, type FakeDashscopeOptions, type FakeDashscopeVariants, startFakeDashscope } from './fake-dashscope.js';
 
 const USAGE = `Usage: wangate dev fake-dashscope [options]
   --host HOST                  listen address (default 127.0.0.1)
@@ -15,6 +15,11 @@ const USAGE = `Usage: wangate dev fake-dashscope [options]
   --query-limit N              task queries + list calls per second per account (default 20)
   --result-url-ttl-ms MS       signed video_url lifetime (default 24 h)
   --task-expiry-ms MS          age after which a task queries as UNKNOWN (default 24 h)
+  --invalid-fail-ms MS         a task with bad input turns FAILED this long after its create (default 100)
+  --usage-numbers FORM         usage durations as integer (10), float (10.0, default) or fractional (10.02)
+  --without-usage-fps          leave usage.fps out (most recorded answers have none)
+  --model-not-found-status N   "Model not exist." as 404 (default, recorded) or 400 (documented)
+  --actual-prompt              add output.actual_prompt (older models only)
   --create-error-rate P        create answers 500 InternalError (0..1)
   --create-throttle-rate P     create answers 429 Throttling
   --create-cut-before-rate P   create connection cut before the task exists
@@ -31,6 +36,7 @@ const NUMBER_FLAGS = {
   'query-limit': 'queryLimitPerSecond',
   'result-url-ttl-ms': 'resultUrlTtlMs',
   'task-expiry-ms': 'taskExpiryMs',
+  'invalid-fail-ms': 'invalidFailMs',
 } as const satisfies Record<string, keyof FakeDashscopeOptions>;
 
 const FAULT_FLAGS = {
@@ -51,6 +57,23 @@ function number(flag: string, raw: string, min: number, max: number): number {
   return n;
 }
 
+function parseVariants(v: Record<string, string | string[] | boolean | undefined>): Partial<FakeDashscopeVariants> {
+  const out: Partial<FakeDashscopeVariants> = {};
+  const numbers = v['usage-numbers'];
+  if (numbers !== undefined) {
+    if (numbers !== 'integer' && numbers !== 'float' && numbers !== 'fractional') throw new Error(`--usage-numbers must be integer, float or fractional, got "${String(numbers)}"`);
+    out.usageNumbers = numbers;
+  }
+  const status = v['model-not-found-status'];
+  if (status !== undefined) {
+    if (status !== '404' && status !== '400') throw new Error(`--model-not-found-status must be 404 or 400, got "${String(status)}"`);
+    out.modelNotFoundStatus = status === '404' ? 404 : 400;
+  }
+  if (v['without-usage-fps']) out.usageFps = false;
+  if (v['actual-prompt']) out.actualPrompt = true;
+  return out;
+}
+
 function parseKey(raw: string): FakeDashscopeOptions['keys'][number] {
   const [key, account = 'default', flag] = raw.split(':');
   if (!key || (flag !== undefined && flag !== 'arrears')) throw new Error(`--key must be KEY[:ACCOUNT[:arrears]], got "${raw}"`);
@@ -59,13 +82,15 @@ function parseKey(raw: string): FakeDashscopeOptions['keys'][number] {
 
 /** Parses the flags into simulator options; throws an Error with a readable message on a bad flag. */
 export function parseFakeDashscopeArgs(argv: string[]): FakeDashscopeOptions | 'help' {
-  const stringFlags = [...Object.keys(NUMBER_FLAGS), ...Object.keys(FAULT_FLAGS), 'host', 'port'];
+  const stringFlags = [...Object.keys(NUMBER_FLAGS), ...Object.keys(FAULT_FLAGS), 'host', 'port', 'usage-numbers', 'model-not-found-status'];
   const { values } = parseArgs({
     args: argv,
     options: {
       ...Object.fromEntries(stringFlags.map((f) => [f, { type: 'string' as const }])),
       key: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
+      'without-usage-fps': { type: 'boolean' },
+      'actual-prompt': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -88,6 +113,8 @@ export function parseFakeDashscopeArgs(argv: string[]): FakeDashscopeOptions | '
     if (raw !== undefined) faults[key] = key === 'seed' ? number(flag, raw, 0, 2 ** 32 - 1) : number(flag, raw, 0, 1);
   }
   if (Object.keys(faults).length > 0) opts.faults = faults;
+  const variants = parseVariants(v);
+  if (Object.keys(variants).length > 0) opts.variants = variants;
   return opts;
 }
 

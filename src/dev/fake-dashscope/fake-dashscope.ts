@@ -1,39 +1,38 @@
 /**
  * A simulator of Alibaba Cloud Model Studio (DashScope) wan video synthesis, for offline tests and development.
- * Built from the public documentation, not from our client:
+ * Checked against the answers recorded from the live service and printed in the docs (test/fixtures/dashscope;
+ * test/integration/fake-dashscope-shape.test.ts compares every endpoint and status by shape). Sources:
  * - https://www.alibabacloud.com/help/en/model-studio/text-to-video-api-reference (wan2.7-t2v: resolution, ratio,
- *   duration 2-15, task_id valid 24 h) and https://help.aliyun.com/zh/model-studio/text-to-video-api-reference
- * - https://www.alibabacloud.com/help/en/model-studio/image-to-video-general-api-reference (wan2.7-i2v input.media)
- *   and https://www.alibabacloud.com/help/en/model-studio/wan-image-to-video-guide (media combinations; 2 s clip
- *   continued by 10 s gives a 12 s output)
+ *   duration 2-15, task_id valid 24 h), .../image-to-video-general-api-reference (wan2.7-i2v input.media) and
+ *   .../wan-image-to-video-guide (media combinations; a 2 s clip continued by 10 s gives a 12 s output)
  * - https://www.alibabacloud.com/help/en/model-studio/manage-asynchronous-tasks (query / batch list / cancel;
  *   20 QPS per Alibaba Cloud account shared by its keys; other accounts' tasks are not visible; 24 h retention)
  * - https://www.alibabacloud.com/help/en/model-studio/error-code (InvalidParameter, DataInspectionFailed,
  *   Arrearage, InvalidApiKey, UnsupportedOperation, Throttling*, InternalError, BadRequest.Empty*)
- * - Recorded real answers in the cnblogs/dashscope-sdk tests (test/Cnblogs.DashScope.Tests.Shared/RawHttpData:
- *   list-task, get-task-unknown, cancel-completed-task, auth-error) and the list parameters of
- *   dashscope/dashscope-sdk-python (dashscope/client/base_api.py: start_time, end_time, model_name, api_key_id,
- *   region, status, page_no=1, page_size=10; times like 20230420000000).
- * Where the docs are silent, this file assumes (plausible, not verified against the live service):
- * - No X-DashScope-Async: 403 AccessDenied "current user api does not support synchronous calls" (message from the
- *   docs; status and code from reports of the mirror case "does not support asynchronous calls").
- * - Auth order: bad or missing key (401) before the async header (403) before arrears (400 Arrearage; create only,
- *   queries still work) before body validation before moderation (prompt or negative_prompt containing
- *   FORBIDDEN_CONTENT: 400 DataInspectionFailed). Create faults are drawn only for otherwise-valid creates.
+ * As recorded: create answers 200 PENDING for any body the gateway can route, and bad input (missing media, a
+ * bad parameter, an undownloadable URL: here any host under `.invalid`) fails on the first poll, invalidFailMs
+ * (0.1 s) later, with InvalidParameter; only a bad or missing key (401), a missing X-DashScope-Async (403
+ * AccessDenied), an unknown model ("Model not exist.", 404 or 400), a missing model or input, arrears (400) and
+ * moderation (400 DataInspectionFailed) answer at create. Unknown, expired and other accounts' task ids query
+ * as HTTP 200 UNKNOWN; cancel works only while PENDING (else 400 UnsupportedOperation) and answers only
+ * request_id. Task times are UTC+8 strings without an offset, list times epoch ms (a time not reached yet is
+ * left out); usage has SR as a number and fps 30; video_url expires 24 h after end_time. Where the samples
+ * disagree, `variants` picks the form (usage numbers as 10, 10.0 or 10.04; fps present or not; "Model not
+ * exist." as 404 or 400; actual_prompt, which no wan2.5+ answer shows).
+ * Assumed, not recorded (documentation only):
+ * - Check order: key (401), async header (403), arrears (400 Arrearage; create only, queries still work), model
+ *   and input presence, moderation (prompt or negative_prompt containing FORBIDDEN_CONTENT), then the task's own
+ *   checks. Create faults are drawn only for valid creates.
  * - wan2.7 rejects parameters.size, wan2.7-i2v rejects parameters.ratio and input.audio_url, wan2.6-t2v (older
  *   protocol) takes parameters.size from the documented list and rejects resolution/ratio; duration is an integer
- *   2-15 for all three (wan2.6 sources disagree: some say 5/10/15). Resolution must be upper case ("720P").
+ *   2-15 for all three. Resolution must be upper case ("720P").
  * - The fake never downloads media: a first_clip lasts 2 s unless its URL carries `fake_duration=N`. For
  *   first_clip, parameters.duration is the generated part: output and usage.duration = clip + duration.
- * - usage always has input_video_duration (0 without a clip) and fps 24; i2v usage has no ratio.
- * - actual_prompt is the prompt with a fixed suffix unless prompt_extend is false.
- * - video_url is signed when the task ends and expires resultUrlTtlMs after end_time (403 XML AccessDenied
- *   "Request has expired."); a bad signature is 403 SignatureDoesNotMatch.
- * - A task older than taskExpiryMs, another account's task and an unknown id all query as UNKNOWN, are left out of
- *   the batch list, and cannot be canceled (400 UnsupportedOperation, like a task not PENDING).
- * - The batch list answers {request_id, data, total, total_page, page_no, page_size} like the recorded answer,
- *   newest first; page_size at most 100; start_time/end_time accept YYYYMMDDhhmmss (UTC+8) or epoch ms and filter
- *   on gmt_create; no bound means every retained task.
+ * - A query in PENDING or CANCELED (never captured) carries submit_time (and scheduled_time / end_time once due).
+ * - video_url is signed when the task ends (403 XML AccessDenied "Request has expired." after it expires; a bad
+ *   signature is 403 SignatureDoesNotMatch).
+ * - The batch list is newest first; page_size at most 100; start_time/end_time accept YYYYMMDDhhmmss (UTC+8) or
+ *   epoch ms and filter on gmt_create; no bound means every retained task.
  * - The query budget counts task queries and list calls (not creates, cancels or downloads) on real time, whatever
  *   `nowMs` says; a throttled request does not use budget. stats.throttled counts every 429 (query limit and the
  *   create throttle fault). An unknown path answers 400 InvalidURL.
@@ -45,62 +44,31 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ossError, readBody, renderColourMp4, seededRandom, sendError, sendJson, SlidingWindows, UrlSigner } from './support.js';
+import {
+  type FakeDashscope, type FakeDashscopeFaults, type FakeDashscopeOptions, type FakeDashscopeVariants, NO_FAULTS, RECORDED_VARIANTS,
+} from './fake-dashscope-options.js';
+import {
+  CREATE_CONTENT_TYPE, ossError, readBody, renderColourMp4, requestId, seededRandom, sendError, sendJson, SlidingWindows, TASKS_CONTENT_TYPE, UrlSigner,
+} from './support.js';
 import {
   endAtMs, endedAtMs, type FakeTask, INTERNAL_ERROR_MESSAGE, isExpired, listPage, outputSeconds, parseListQuery, queryBody,
   statusAt, type Timing,
 } from './task-view.js';
 import { validateCreateBody } from './validate-create.js';
 
-export interface FakeDashscopeFaults {
-  /** Probabilities 0..1, drawn from a seeded PRNG (faults.seed) so runs are reproducible. */
-  createError500: number;            // reply 500 InternalError, task NOT created
-  createCutBeforeAccept: number;     // destroy the socket before creating the task
-  createCutAfterAccept: number;      // create the task, then destroy the socket without a reply
-  createHangAfterAccept: number;     // create the task, never reply (client must time out)
-  createThrottle429: number;         // reply 429 Throttling, task NOT created
-  queryError500: number;             // query/list reply 500
-  queryCut: number;                  // query/list socket destroyed
-  taskFailure: number;               // task ends FAILED with code InternalError
-  seed: number;
-}
-export interface FakeDashscopeOptions {
-  host?: string;                     // default 127.0.0.1
-  port?: number;                     // default 0 (any free port)
-  /** Accepted API keys; rate limits are per cloud account, shared by all of its keys. */
-  keys: { key: string; account: string; arrears?: boolean }[];
-  queryLimitPerSecond?: number;      // default 20, per account, counting task queries AND list calls; over it: 429 Throttling
-  pendingMs?: number;                // time in PENDING (default 1000)
-  runningMs?: number;                // time in RUNNING (default 3000)
-  resultUrlTtlMs?: number;           // signed video_url lifetime (default 24 h); expired URL -> 403
-  taskExpiryMs?: number;             // after this a task queries as UNKNOWN (default 24 h)
-  faults?: Partial<FakeDashscopeFaults>;
-  /** Renders the result MP4 for a task; default: a real small MP4 made with the bundled ffmpeg. */
-  render?: (task: { model: string; input: unknown; parameters: unknown }, outPath: string) => Promise<void>;
-  /** Injected clock for status progression (default Date.now). */
-  nowMs?: () => number;
-}
-export interface FakeDashscope {
-  url: string;                       // base URL, e.g. http://127.0.0.1:41234
-  close(): Promise<void>;
-  setFaults(f: Partial<FakeDashscopeFaults>): void;
-  stats(): { createCalls: number; tasksCreated: number; queries: number; listCalls: number; throttled: number; cancels: number; downloads: number; maxQueriesInOneSecond: Record<string, number> };
-  /** Every upstream task, for assertions (no duplicate creates, etc.). */
-  tasks(): { taskId: string; account: string; model: string; status: string; prompt: string | undefined; createdAtMs: number; endedAtMs: number | null }[];
-}
+export type { FakeDashscope, FakeDashscopeFaults, FakeDashscopeOptions, FakeDashscopeVariants };
+export { NO_FAULTS, RECORDED_VARIANTS };
 
 const DAY_MS = 24 * 3600 * 1000;
 const CREATE_PATH = '/api/v1/services/aigc/video-generation/video-synthesis';
-export const NO_FAULTS: FakeDashscopeFaults = {
-  createError500: 0, createCutBeforeAccept: 0, createCutAfterAccept: 0, createHangAfterAccept: 0, createThrottle429: 0,
-  queryError500: 0, queryCut: 0, taskFailure: 0, seed: 1,
-};
-
 interface Caller { account: string; arrears: boolean; apiKeyId: string }
 
 export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<FakeDashscope> {
   const now = opts.nowMs ?? Date.now;
-  const timing: Timing = { pendingMs: opts.pendingMs ?? 1000, runningMs: opts.runningMs ?? 3000, taskExpiryMs: opts.taskExpiryMs ?? DAY_MS };
+  const timing: Timing = {
+    pendingMs: opts.pendingMs ?? 1000, runningMs: opts.runningMs ?? 3000, taskExpiryMs: opts.taskExpiryMs ?? DAY_MS, invalidFailMs: opts.invalidFailMs ?? 100,
+  };
+  let variants: FakeDashscopeVariants = { ...RECORDED_VARIANTS, ...opts.variants };
   const urlTtlMs = opts.resultUrlTtlMs ?? DAY_MS;
   const queryLimit = opts.queryLimitPerSecond ?? 20;
   let faults: FakeDashscopeFaults = { ...NO_FAULTS, ...opts.faults };
@@ -119,11 +87,11 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
   const counters = { createCalls: 0, tasksCreated: 0, queries: 0, listCalls: 0, throttled: 0, cancels: 0, downloads: 0 };
   let base = '';
 
-  const authenticate = (req: IncomingMessage, res: ServerResponse): Caller | undefined => {
+  const authenticate = (req: IncomingMessage, res: ServerResponse, contentType = TASKS_CONTENT_TYPE): Caller | undefined => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!m) return void sendError(res, 401, 'InvalidApiKey', 'No API-key provided.');
+    if (!m) return void sendError(res, 401, 'InvalidApiKey', 'No API-key provided.', contentType);
     const caller = callers.get(m[1]!);
-    if (!caller) return void sendError(res, 401, 'InvalidApiKey', 'Invalid API-key provided.');
+    if (!caller) return void sendError(res, 401, 'InvalidApiKey', 'Invalid API-key provided.', contentType);
     return caller;
   };
 
@@ -156,9 +124,10 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
     if (!p) {
       const out = path.join(dir, `${task.taskId}.mp4`);
       const a = task.accepted;
+      if (!a) return Promise.reject(new Error(`task ${task.taskId} has no result`));
       const job = opts.render
         ? opts.render({ model: a.model, input: a.input, parameters: a.parameters }, out)
-        : renderColourMp4(outputSeconds(task), task.taskId, out);
+        : renderColourMp4(outputSeconds(a), task.taskId, out);
       p = job.then(() => out);
       p.catch(() => renders.delete(task.taskId));
       renders.set(task.taskId, p);
@@ -177,42 +146,46 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
   const create = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     counters.createCalls++;
     const raw = await readBody(req);
-    const caller = authenticate(req, res);
+    const refuse = (status: number, code: string, message: string) => sendError(res, status, code, message, CREATE_CONTENT_TYPE);
+    const caller = authenticate(req, res, CREATE_CONTENT_TYPE);
     if (!caller) return;
     if ((req.headers['x-dashscope-async'] ?? '').toString().toLowerCase() !== 'enable') {
-      return sendError(res, 403, 'AccessDenied', 'current user api does not support synchronous calls');
+      return refuse(403, 'AccessDenied', 'current user api does not support synchronous calls');
     }
-    if (caller.arrears) return sendError(res, 400, 'Arrearage', 'Access denied, please make sure your account is in good standing.');
-    if (raw === null) return sendError(res, 400, 'InvalidParameter', 'The request body is too large.');
+    if (caller.arrears) return refuse(400, 'Arrearage', 'Access denied, please make sure your account is in good standing.');
+    if (raw === null) return refuse(400, 'InvalidParameter', 'The request body is too large.');
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
-      return sendError(res, 400, 'InvalidParameter', 'The request body is not valid JSON.');
+      return refuse(400, 'InvalidParameter', 'The request body is not valid JSON.');
     }
-    const accepted = validateCreateBody(body);
-    if (!accepted.ok) return sendError(res, accepted.status, accepted.code, accepted.message);
-    const texts = [accepted.prompt, accepted.input.negative_prompt].filter((t): t is string => typeof t === 'string');
-    if (texts.some((t) => t.includes('FORBIDDEN_CONTENT'))) {
-      return sendError(res, 400, 'DataInspectionFailed', 'Input data may contain inappropriate content.');
-    }
-    const f = roll(['createCutBeforeAccept', 'createError500', 'createThrottle429', 'createCutAfterAccept', 'createHangAfterAccept', 'taskFailure']);
-    if (f.createCutBeforeAccept) return void req.socket.destroy();
-    if (f.createError500) return sendError(res, 500, 'InternalError', INTERNAL_ERROR_MESSAGE);
-    if (f.createThrottle429) {
+    const checked = validateCreateBody(body, variants);
+    if (!checked.ok && !checked.atFirstPoll) return refuse(checked.status, checked.code, checked.message);
+    const input = (body as { input?: Record<string, unknown> }).input;
+    const texts = [input?.prompt, input?.negative_prompt].filter((t): t is string => typeof t === 'string');
+    if (texts.some((t) => t.includes('FORBIDDEN_CONTENT'))) return refuse(400, 'DataInspectionFailed', 'Input data may contain inappropriate content.');
+    // Faults hit valid creates only: bad input is answered like the service does, PENDING then FAILED.
+    const f = checked.ok
+      ? roll(['createCutBeforeAccept', 'createError500', 'createThrottle429', 'createCutAfterAccept', 'createHangAfterAccept', 'taskFailure'])
+      : undefined;
+    if (f?.createCutBeforeAccept) return void req.socket.destroy();
+    if (f?.createError500) return refuse(500, 'InternalError', INTERNAL_ERROR_MESSAGE);
+    if (f?.createThrottle429) {
       counters.throttled++;
-      return sendError(res, 429, 'Throttling', 'Requests throttling triggered.');
+      return refuse(429, 'Throttling', 'Requests throttling triggered.');
     }
-    const requestId = randomUUID();
+    const createRequestId = requestId();
     const task: FakeTask = {
-      taskId: randomUUID(), account: caller.account, apiKeyId: caller.apiKeyId, createRequestId: requestId, accepted,
-      createdAtMs: now(), willFail: f.taskFailure, canceledAtMs: null, videoUrl: null, urlExpiresAtMs: null,
+      taskId: randomUUID(), account: caller.account, apiKeyId: caller.apiKeyId, createRequestId, model: checked.model, prompt: checked.prompt,
+      accepted: checked.ok ? checked : null, rejection: checked.ok ? null : { code: checked.code, message: checked.message },
+      createdAtMs: now(), willFail: f?.taskFailure === true, canceledAtMs: null, videoUrl: null, urlExpiresAtMs: null,
     };
     store.set(task.taskId, task);
     counters.tasksCreated++;
-    if (f.createCutAfterAccept) return void req.socket.destroy();
-    if (f.createHangAfterAccept) return; // never answered; close() drops the connection
-    sendJson(res, 200, { output: { task_id: task.taskId, task_status: 'PENDING' }, request_id: requestId });
+    if (f?.createCutAfterAccept) return void req.socket.destroy();
+    if (f?.createHangAfterAccept) return; // never answered; close() drops the connection
+    sendJson(res, 200, { output: { task_id: task.taskId, task_status: 'PENDING' }, request_id: createRequestId }, CREATE_CONTENT_TYPE);
   };
 
   const query = (req: IncomingMessage, res: ServerResponse, taskId: string): void => {
@@ -220,9 +193,9 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
     const caller = authenticate(req, res);
     if (!caller || !admitQuery(req, res, caller)) return;
     const task = ownLiveTask(caller, taskId);
-    if (!task) return sendJson(res, 200, { request_id: randomUUID(), output: { task_id: taskId, task_status: 'UNKNOWN' } });
+    if (!task) return sendJson(res, 200, { request_id: requestId(), output: { task_id: taskId, task_status: 'UNKNOWN' } });
     settle(task);
-    sendJson(res, 200, queryBody(task, now(), timing, randomUUID()));
+    sendJson(res, 200, queryBody(task, now(), timing, variants, requestId()));
   };
 
   const list = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
@@ -232,7 +205,7 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
     const q = parseListQuery(url.searchParams);
     if (typeof q === 'string') return sendError(res, 400, 'InvalidParameter', q);
     const own = [...store.values()].filter((t) => t.account === caller.account);
-    sendJson(res, 200, { request_id: randomUUID(), ...listPage(own, q, now(), timing) });
+    sendJson(res, 200, { request_id: requestId(), ...listPage(own, q, now(), timing) });
   };
 
   const cancel = (req: IncomingMessage, res: ServerResponse, taskId: string): void => {
@@ -244,7 +217,7 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
       return sendError(res, 400, 'UnsupportedOperation', 'Failed to cancel the task, please confirm if the task is in PENDING status.');
     }
     task.canceledAtMs = now();
-    sendJson(res, 200, { request_id: randomUUID() });
+    sendJson(res, 200, { request_id: requestId() });
   };
 
   const download = async (req: IncomingMessage, res: ServerResponse, taskId: string, url: URL): Promise<void> => {
@@ -313,14 +286,17 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
       faults = { ...faults, ...f };
       if (f.seed !== undefined) random = seededRandom(f.seed);
     },
+    setVariants(v) {
+      variants = { ...variants, ...v };
+    },
     stats: () => ({ ...counters, maxQueriesInOneSecond: { ...windows.maxInOneSecond } }),
     tasks: () =>
       [...store.values()].map((t) => ({
         taskId: t.taskId,
         account: t.account,
-        model: t.accepted.model,
+        model: t.model,
         status: isExpired(t, now(), timing) ? 'UNKNOWN' : statusAt(t, now(), timing),
-        prompt: t.accepted.prompt,
+        prompt: t.prompt,
         createdAtMs: t.createdAtMs,
         endedAtMs: endedAtMs(t, now(), timing),
       })),

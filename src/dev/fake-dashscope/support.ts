@@ -10,14 +10,39 @@ import { OUTPUT_FPS } from './task-view.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+/** Recorded content types: the create gateway's, and the task endpoints' (query, list, cancel). */
+export const CREATE_CONTENT_TYPE = 'application/json';
+export const TASKS_CONTENT_TYPE = 'application/json;charset=UTF-8';
+
+/** A number written with a decimal point even when whole (`10.0`), as some recorded answers have it. */
+export class DecimalNumber {
+  constructor(readonly value: number) {}
+}
+
+const DECIMAL_MARK = '\u0000decimal:';
+
+/** JSON text of a body; DecimalNumber values come out as `10.0` / `10.04`. */
+export function toWireJson(body: unknown): string {
+  const text = JSON.stringify(body, (_key, v: unknown) =>
+    v instanceof DecimalNumber ? DECIMAL_MARK + (Number.isInteger(v.value) ? v.value.toFixed(1) : String(v.value)) : v,
+  );
+  return text.replace(/"\\u0000decimal:([-+.\deE]+)"/g, '$1');
+}
+
+/** Request ids as recorded: 8-4-4-4-12 hex with the third group starting with 9 (not a v4 UUID). */
+export function requestId(): string {
+  const id = randomUUID();
+  return `${id.slice(0, 14)}9${id.slice(15)}`;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = TASKS_CONTENT_TYPE): void {
+  const text = toWireJson(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { code, message, request_id: randomUUID() });
+export function sendError(res: ServerResponse, status: number, code: string, message: string, contentType = TASKS_CONTENT_TYPE): void {
+  sendJson(res, status, { code, message, request_id: requestId() }, contentType);
 }
 
 /** The body as text, or null when it is larger than 10 MB. */

@@ -2,6 +2,7 @@
  * The fake's task records and how the DashScope task APIs show them: status by time, the single-task
  * query body, the batch-list item and the batch-list filters. Pure: no I/O.
  */
+import { DecimalNumber } from './support.js';
 import type { AcceptedCreate } from './validate-create.js';
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
@@ -11,7 +12,12 @@ export interface FakeTask {
   account: string;
   apiKeyId: string;
   createRequestId: string;
-  accepted: AcceptedCreate;
+  model: string;
+  prompt: string | undefined;
+  /** The valid request; null when the body failed the task's checks (see `rejection`). */
+  accepted: AcceptedCreate | null;
+  /** Why the task fails on its first poll (bad input the service accepts at create). */
+  rejection: { code: string; message: string } | null;
   createdAtMs: number;
   /** Decided at create (seeded PRNG): the task ends FAILED/InternalError instead of SUCCEEDED. */
   willFail: boolean;
@@ -25,12 +31,28 @@ export interface Timing {
   pendingMs: number;
   runningMs: number;
   taskExpiryMs: number;
+  /** From the create of a task with bad input to its FAILED (recorded: about 0.1 s). */
+  invalidFailMs: number;
+}
+
+/** Where the recorded answers disagree, the simulator can answer either way. */
+export interface WireVariants {
+  /**
+   * usage durations: `integer` (10, as recorded 2026-04-21 and in most pages), `float` (10.0, recorded
+   * byte for byte 2026-08-27; input_video_duration stays 0) or `fractional` (measured lengths such as
+   * 10.04 = 5.02 + 5.02, as the videoedit page prints them).
+   */
+  usageNumbers: 'integer' | 'float' | 'fractional';
+  /** usage.fps (30), present in the 2026-08-27 capture, absent from the others. */
+  usageFps: boolean;
+  /** output.actual_prompt: only the wanx2.1/2.2 pages show it; no wan2.5+ answer has it. */
+  actualPrompt: boolean;
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'An internal error has occured, please try again later or contact service support.';
 const UTC8_MS = 8 * 3600 * 1000;
-/** Output frame rate reported in usage.fps and used by the default render (an assumption: the docs do not say). */
-export const OUTPUT_FPS = 24;
+/** Output frame rate reported in usage.fps (30, as recorded) and used by the default render. */
+export const OUTPUT_FPS = 30;
 
 /** "YYYY-MM-DD HH:mm:ss.SSS" in UTC+8 without an offset, as the task API prints times. */
 export function formatUtc8(ms: number): string {
@@ -55,16 +77,17 @@ export function isExpired(task: FakeTask, nowMs: number, t: Timing): boolean {
 }
 
 export function scheduledAtMs(task: FakeTask, t: Timing): number {
-  return task.createdAtMs + t.pendingMs;
+  return task.createdAtMs + (task.rejection ? t.invalidFailMs : t.pendingMs);
 }
 
 export function endAtMs(task: FakeTask, t: Timing): number {
-  return task.canceledAtMs ?? task.createdAtMs + t.pendingMs + t.runningMs;
+  return task.canceledAtMs ?? (task.rejection ? scheduledAtMs(task, t) : task.createdAtMs + t.pendingMs + t.runningMs);
 }
 
 export function statusAt(task: FakeTask, nowMs: number, t: Timing): TaskStatus {
   if (task.canceledAtMs !== null) return 'CANCELED';
   if (nowMs < scheduledAtMs(task, t)) return 'PENDING';
+  if (task.rejection) return 'FAILED';
   if (nowMs < endAtMs(task, t)) return 'RUNNING';
   return task.willFail ? 'FAILED' : 'SUCCEEDED';
 }
@@ -74,52 +97,60 @@ export function endedAtMs(task: FakeTask, nowMs: number, t: Timing): number | nu
   return s === 'PENDING' || s === 'RUNNING' ? null : endAtMs(task, t);
 }
 
-/** Seconds of the output video: a continuation is the input clip plus the generated part. */
-export function outputSeconds(task: FakeTask): number {
-  return task.accepted.inputVideoSeconds + task.accepted.durationSeconds;
+/** Seconds of the output video of a valid task: a continuation is the input clip plus the generated part. */
+export function outputSeconds(a: AcceptedCreate): number {
+  return a.inputVideoSeconds + a.durationSeconds;
 }
 
-function usageOf(task: FakeTask): Record<string, unknown> {
-  const a = task.accepted;
+/** A usage duration in the chosen form; `fractional` adds the 0.02 s a measured length carries. */
+function usageNumber(seconds: number, v: WireVariants): number | DecimalNumber {
+  if (v.usageNumbers === 'integer' || seconds === 0) return seconds;
+  return new DecimalNumber(v.usageNumbers === 'fractional' ? Math.round((seconds + 0.02) * 100) / 100 : seconds);
+}
+
+/**
+ * usage in the recorded key order. A continuation reports its clip as input and bills the whole output
+ * (clip + generated part): documentation only, no recorded answer shows one.
+ */
+function usageOf(a: AcceptedCreate, v: WireVariants): Record<string, unknown> {
   const usage: Record<string, unknown> = {
-    duration: outputSeconds(task),
-    input_video_duration: a.inputVideoSeconds,
-    output_video_duration: outputSeconds(task),
-    SR: a.sr,
+    duration: usageNumber(outputSeconds(a), v),
+    input_video_duration: usageNumber(a.inputVideoSeconds, v),
+    output_video_duration: usageNumber(outputSeconds(a), v),
   };
-  if (a.ratio !== undefined) usage.ratio = a.ratio;
-  usage.fps = OUTPUT_FPS;
+  if (v.usageFps) usage.fps = OUTPUT_FPS;
   usage.video_count = 1;
+  usage.SR = a.sr;
+  if (a.ratio !== undefined) usage.ratio = a.ratio;
   return usage;
 }
 
-function actualPrompt(task: FakeTask): string | undefined {
-  const prompt = task.accepted.prompt;
-  if (prompt === undefined || task.accepted.parameters.prompt_extend === false) return undefined;
-  return `${prompt} Cinematic lighting, smooth camera motion, rich detail.`;
+function actualPrompt(a: AcceptedCreate): string | undefined {
+  if (a.prompt === undefined || a.parameters.prompt_extend === false) return undefined;
+  return `${a.prompt} Cinematic lighting, smooth camera motion, rich detail.`;
 }
 
-/** Whether the task ever left the queue: not while PENDING, nor when cancelled before its turn. */
+/** Whether the task ever left the queue: not while PENDING, nor when cancelled before its turn, nor when its input was bad. */
 function wasScheduled(task: FakeTask, status: string, t: Timing): boolean {
-  return status !== 'PENDING' && !(status === 'CANCELED' && task.canceledAtMs! < scheduledAtMs(task, t));
+  return status !== 'PENDING' && !task.rejection && !(status === 'CANCELED' && task.canceledAtMs! < scheduledAtMs(task, t));
 }
 
 /** Body of GET /api/v1/tasks/{task_id} for a live task (expired and unknown ones answer UNKNOWN elsewhere). */
-export function queryBody(task: FakeTask, nowMs: number, t: Timing, requestId: string): Record<string, unknown> {
+export function queryBody(task: FakeTask, nowMs: number, t: Timing, v: WireVariants, requestId: string): Record<string, unknown> {
   const status = statusAt(task, nowMs, t);
   const output: Record<string, unknown> = { task_id: task.taskId, task_status: status, submit_time: formatUtc8(task.createdAtMs) };
   if (wasScheduled(task, status, t)) output.scheduled_time = formatUtc8(scheduledAtMs(task, t));
   if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELED') output.end_time = formatUtc8(endAtMs(task, t));
-  if (status === 'SUCCEEDED') {
-    output.video_url = task.videoUrl;
-    if (task.accepted.prompt !== undefined) output.orig_prompt = task.accepted.prompt;
-    const actual = actualPrompt(task);
+  if (status === 'SUCCEEDED' && task.accepted) {
+    if (task.prompt !== undefined) output.orig_prompt = task.prompt;
+    const actual = v.actualPrompt ? actualPrompt(task.accepted) : undefined;
     if (actual !== undefined) output.actual_prompt = actual;
-    return { request_id: requestId, output, usage: usageOf(task) };
+    output.video_url = task.videoUrl;
+    return { request_id: requestId, output, usage: usageOf(task.accepted, v) };
   }
   if (status === 'FAILED') {
-    output.code = 'InternalError';
-    output.message = INTERNAL_ERROR_MESSAGE;
+    output.code = task.rejection?.code ?? 'InternalError';
+    output.message = task.rejection?.message ?? INTERNAL_ERROR_MESSAGE;
   }
   return { request_id: requestId, output };
 }
@@ -127,19 +158,21 @@ export function queryBody(task: FakeTask, nowMs: number, t: Timing, requestId: s
 /** One row of GET /api/v1/tasks, shaped like the recorded real answer (times in epoch ms, `status`). */
 export function listItem(task: FakeTask, nowMs: number, t: Timing): Record<string, unknown> {
   const status = statusAt(task, nowMs, t);
+  const ended = endedAtMs(task, nowMs, t);
+  // As recorded, a time not reached yet is left out (a RUNNING row has no end_time), not null.
   return {
     api_key_id: task.apiKeyId,
     caller_parent_id: task.account,
     caller_uid: task.account,
-    end_time: endedAtMs(task, nowMs, t),
+    ...(ended !== null && { end_time: ended }),
     gmt_create: task.createdAtMs,
-    model_name: task.accepted.model,
+    model_name: task.model,
     region: 'cn-beijing',
     request_id: task.createRequestId,
-    start_time: wasScheduled(task, status, t) ? scheduledAtMs(task, t) : null,
+    ...(wasScheduled(task, status, t) && { start_time: scheduledAtMs(task, t) }),
     status,
     task_id: task.taskId,
-    user_api_unique_key: `apikey:v1:aigc:video-generation:video-synthesis:${task.accepted.model}`,
+    user_api_unique_key: `apikey:v1:aigc:video-generation:video-synthesis:${task.model}`,
   };
 }
 
@@ -196,7 +229,7 @@ export function listPage(all: FakeTask[], query: ListQuery, nowMs: number, t: Ti
   const matching = all
     .filter((task) => !isExpired(task, nowMs, t))
     .filter((task) => query.taskId === undefined || task.taskId === query.taskId)
-    .filter((task) => query.modelName === undefined || task.accepted.model === query.modelName)
+    .filter((task) => query.modelName === undefined || task.model === query.modelName)
     .filter((task) => query.apiKeyId === undefined || task.apiKeyId === query.apiKeyId)
     .filter((task) => query.status === undefined || statusAt(task, nowMs, t) === query.status)
     .filter((task) => query.startMs === undefined || task.createdAtMs >= query.startMs)

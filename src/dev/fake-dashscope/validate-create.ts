@@ -1,15 +1,36 @@
 /**
- * Create-body validation of the fake DashScope video-synthesis endpoint, modelled on the public docs
- * (see the header of fake-dashscope.ts for the pages and the assumptions). Pure: no I/O.
+ * Create-body validation of the fake DashScope video-synthesis endpoint, modelled on the public docs and
+ * the recorded answers (see the header of fake-dashscope.ts). Pure: no I/O.
+ *
+ * As recorded, only the gateway's own checks answer at create (no body, no or an unknown model, no
+ * input); every other problem of the body (schema, media, parameters, an undownloadable URL) is accepted
+ * with a PENDING task that fails on its first poll with InvalidParameter.
  */
 
 export type Protocol = 't2v-2.7' | 'i2v-2.7' | 't2v-legacy';
 
+/** Refused at create, with this HTTP status. */
 export interface CreateRejection {
   ok: false;
+  atFirstPoll: false;
   status: number;
   code: string;
   message: string;
+}
+
+/** Accepted at create; the task fails on its first poll with this code and message. */
+export interface DeferredRejection {
+  ok: false;
+  atFirstPoll: true;
+  model: string;
+  prompt: string | undefined;
+  code: string;
+  message: string;
+}
+
+export interface ValidateOptions {
+  /** "Model not exist." has been recorded as 404 and documented as 400. */
+  modelNotFoundStatus: 400 | 404;
 }
 
 export interface AcceptedCreate {
@@ -83,9 +104,18 @@ function optionalBoolean(obj: Record<string, unknown>, key: string): void {
 }
 
 function mediaUrl(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw invalid(`${field} is required`);
+  if (typeof v !== 'string' || v.trim() === '') throw invalid(`Field required: ${field}`);
   if (!/^(https?:\/\/|oss:\/\/|data:)/i.test(v)) throw invalid(`${field} must be a public http(s) URL, an oss:// URL or a data: URL`);
   return v;
+}
+
+/** The fake never downloads media: a host under `.invalid` (never resolvable) stands for a URL the service cannot fetch. */
+function undownloadable(url: string): boolean {
+  try {
+    return new URL(url).hostname.endsWith('.invalid');
+  } catch {
+    return false;
+  }
 }
 
 /** Seconds of a first_clip: the fake never downloads media, so a `fake_duration=N` query or hash hint stands in for probing. */
@@ -98,11 +128,9 @@ function rejectPresent(obj: Record<string, unknown>, keys: string[], prefix: str
   for (const k of keys) if (obj[k] !== undefined) throw invalid(`${prefix}.${k} is not supported: ${why}`);
 }
 
-function checkMedia(input: Record<string, unknown>, model: string): number {
+function checkMedia(input: Record<string, unknown>): number {
   const media = input.media;
-  if (media === undefined || media === null || (Array.isArray(media) && media.length === 0)) {
-    throw invalid(`input.media is required: image-to-video model ${model} must provide an image (first_frame) or a video clip (first_clip)`);
-  }
+  if (media === undefined || media === null || (Array.isArray(media) && media.length === 0)) throw invalid('Field required: input.media');
   if (!Array.isArray(media)) throw invalid('input.media must be an array of {type, url}');
   const types: string[] = [];
   let clipSeconds = 0;
@@ -128,7 +156,8 @@ function checkMedia(input: Record<string, unknown>, model: string): number {
   return clipSeconds;
 }
 
-function validate(body: unknown): AcceptedCreate {
+/** The gateway's own checks, answered at create: the body, the model, the input's presence. */
+function resolveModel(body: unknown, opts: ValidateOptions): { body: Record<string, unknown>; model: string; protocol: Protocol } {
   if (!isObject(body)) throw invalid('The request body must be a JSON object');
   const model = body.model;
   if (model === undefined || model === null || model === '') {
@@ -136,17 +165,23 @@ function validate(body: unknown): AcceptedCreate {
   }
   if (typeof model !== 'string') throw invalid('model must be a string');
   const protocol = modelProtocol(model);
-  if (!protocol) throw invalid(`Model not exist: model ${model} is not a supported video-synthesis model`);
+  if (!protocol) throw new Reject(opts.modelNotFoundStatus, 'InvalidParameter', 'Model not exist.');
   if (body.input === undefined || body.input === null) {
     throw new Reject(400, 'BadRequest.EmptyInput', 'Required input parameter missing from request.');
   }
+  return { body, model, protocol };
+}
+
+/** The task's own checks: the service runs them after accepting the task, so they fail its first poll. */
+function validate(body: Record<string, unknown>, model: string, protocol: Protocol): AcceptedCreate {
   if (!isObject(body.input)) throw invalid('input must be an object');
   const input = body.input;
   const params = body.parameters ?? {};
   if (!isObject(params)) throw invalid('parameters must be an object');
 
   const prompt = optionalString(input, 'prompt', 'input.prompt', MAX_PROMPT_CHARS);
-  if (protocol !== 'i2v-2.7' && (prompt === undefined || prompt.trim() === '')) throw invalid('input.prompt is required');
+  if (protocol !== 'i2v-2.7' && prompt === undefined) throw invalid('Field required: input.prompt');
+  if (protocol !== 'i2v-2.7' && prompt!.trim() === '') throw invalid('prompt must contain words');
   optionalString(input, 'negative_prompt', 'input.negative_prompt', MAX_NEGATIVE_PROMPT_CHARS);
   if (input.audio_url !== undefined) {
     if (protocol === 'i2v-2.7') throw invalid('input.audio_url is not supported by wan2.7-i2v: pass input.media [{type: "driving_audio", url}]');
@@ -156,7 +191,7 @@ function validate(body: unknown): AcceptedCreate {
   let clipSeconds = 0;
   if (protocol === 'i2v-2.7') {
     rejectPresent(input, ['img_url', 'first_frame_url', 'last_frame_url'], 'input', 'wan2.7-i2v takes its media in input.media');
-    clipSeconds = checkMedia(input, model);
+    clipSeconds = checkMedia(input);
   } else if (input.media !== undefined) {
     throw invalid(`input.media is not supported by text-to-video model ${model}`);
   }
@@ -198,15 +233,28 @@ function validate(body: unknown): AcceptedCreate {
       rejectPresent(params, ['ratio'], 'parameters', 'image-to-video follows the aspect ratio of the input media');
     }
   }
+  // Downloads come last: the service fetches media only for a well-formed task.
+  const urls = [input.audio_url, ...(Array.isArray(input.media) ? input.media.map((m) => (isObject(m) ? m.url : undefined)) : [])];
+  const missing = urls.find((u): u is string => typeof u === 'string' && undownloadable(u));
+  if (missing !== undefined) throw invalid(`Failed to download ${missing}`);
   return { ok: true, model, protocol, input, parameters: params, prompt, durationSeconds: d, inputVideoSeconds: clipSeconds, sr, ratio };
 }
 
 /** Validates a create body the way the service does; the first problem found is the answer. */
-export function validateCreateBody(body: unknown): AcceptedCreate | CreateRejection {
+export function validateCreateBody(raw: unknown, opts: ValidateOptions): AcceptedCreate | CreateRejection | DeferredRejection {
+  let resolved: ReturnType<typeof resolveModel>;
   try {
-    return validate(body);
+    resolved = resolveModel(raw, opts);
   } catch (e) {
-    if (e instanceof Reject) return { ok: false, status: e.status, code: e.code, message: e.message };
+    if (e instanceof Reject) return { ok: false, atFirstPoll: false, status: e.status, code: e.code, message: e.message };
     throw e;
+  }
+  const { body, model, protocol } = resolved;
+  try {
+    return validate(body, model, protocol);
+  } catch (e) {
+    if (!(e instanceof Reject)) throw e;
+    const prompt = isObject(body.input) && typeof body.input.prompt === 'string' ? body.input.prompt : undefined;
+    return { ok: false, atFirstPoll: true, model, prompt, code: e.code, message: e.message };
   }
 }
