@@ -63,7 +63,8 @@ describe('DashScope engine through the server', () => {
       const res = await fetch(url);
       expect(res.status).toBe(200);
       expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
-      expect(t.actual_prompt).toContain('Cinematic lighting');
+      // wan2.7 answers carry no actual_prompt (none recorded or documented), so the task has none.
+      expect(t.actual_prompt).toBeUndefined();
     }
     const results = await readdir(path.join(s.dataDir, 'blobs', 'results'));
     expect(results.filter((f) => f.startsWith(t2v) || f.startsWith(i2v))).toHaveLength(2);
@@ -87,6 +88,36 @@ describe('DashScope engine through the server', () => {
     expect(t.error.message).toContain('Input data may contain inappropriate content.');
     expect(fake.stats().createCalls).toBe(1);
     expect(fake.tasks()).toHaveLength(0);
+    expect(await outstanding(s, key)).toBe(0);
+  });
+
+  it('fails a task whose media the upstream cannot download (accepted at create, FAILED on its first poll) for good: the upstream message, one create, no charge', async () => {
+    const fake = await fakeDashscope();
+    const s = await server({ DASHSCOPE_BASE_URL: fake.url, DASHSCOPE_API_KEY: 'sk-good' });
+    const key = await userKey(s);
+    const id = await submit(s, key, { prompt: 'the wall breathes', image_urls: ['https://img.invalid/wall.png'] });
+    const t = await waitForTask(s, id, key);
+    expect(t.status).toBe('failed');
+    expect(t.error).toMatchObject({ reason: 'upstream_invalid_parameter', code: 400 });
+    expect(t.error.message).toContain('Failed to download https://img.invalid/wall.png');
+    expect(t.cost ?? 0).toBe(0);
+    expect(await outstanding(s, key)).toBe(0);
+    // Accepted once, failed upstream, never resubmitted as if the failure were transient.
+    expect(fake.stats()).toMatchObject({ createCalls: 1, tasksCreated: 1 });
+    expect(fake.tasks()).toMatchObject([{ status: 'FAILED', model: 'wan2.7-i2v' }]);
+  });
+
+  it('bills the same whether usage comes as integers (2), x.0 floats (2.0) or measured lengths (2.02)', async () => {
+    const fake = await fakeDashscope();
+    const s = await server({ DASHSCOPE_BASE_URL: fake.url, DASHSCOPE_API_KEY: 'sk-good' });
+    const key = await userKey(s);
+    for (const usageNumbers of ['integer', 'float', 'fractional'] as const) {
+      fake.setVariants({ usageNumbers, usageFps: usageNumbers !== 'integer' });
+      const t = await waitForTask(s, await submit(s, key, { prompt: `usage as ${usageNumbers}` }), key);
+      expect(t.status, JSON.stringify(t.error)).toBe('completed');
+      // 2 s at 0.10/s; 2.02 s rounds up to 3 s but never beyond the 2 s held.
+      expect(t.cost, usageNumbers).toBeCloseTo(0.2);
+    }
     expect(await outstanding(s, key)).toBe(0);
   });
 
