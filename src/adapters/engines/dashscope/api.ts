@@ -11,41 +11,16 @@
  *   times "YYYYMMDDhhmmss"; POST {base}/api/v1/tasks/{id}/cancel, PENDING tasks only)
  * - errors: https://www.alibabacloud.com/help/en/model-studio/developer-reference/error-code
  */
-import { classifyHttpError, classifyNetworkError, type Phase, type UpstreamFailure } from './errors.js';
-import {
-  formatListTime,
-  fromCreateReply,
-  fromErrorReply,
-  fromListReply,
-  fromQueryReply,
-  unreadableTaskView,
-  type UpstreamListPage,
-  type UpstreamStatus,
-  type UpstreamTaskView,
-} from './from-upstream.js';
-import { NetworkError, requestJson, type JsonResponse } from './request-json.js';
+import { NetworkError, requestJson, type JsonResponse } from '../upstream/request-json.js';
+import { UpstreamCallError } from '../upstream/upstream-call-error.js';
+import type { ListParams, UpstreamListPage, UpstreamStatus, UpstreamTaskView } from '../upstream/upstream-task.js';
+import { classifyHttpError, classifyNetworkError, type Phase } from './errors.js';
+import { formatListTime, fromCreateReply, fromErrorReply, fromListReply, fromQueryReply, unreadableTaskView } from './from-upstream.js';
 import type { UpstreamCreateBody } from './to-upstream.js';
 
 export interface ChannelAuth {
   baseUrl: string;
   apiKey: string;
-}
-
-export class UpstreamCallError extends Error {
-  constructor(readonly failure: UpstreamFailure) {
-    super(failure.message);
-    this.name = 'UpstreamCallError';
-  }
-}
-
-export interface ListParams {
-  startMs?: number;
-  endMs?: number;
-  status?: Exclude<UpstreamStatus, 'UNKNOWN'>;
-  modelName?: string;
-  pageNo: number;
-  /** At most 100. */
-  pageSize: number;
 }
 
 export interface DashscopeApi {

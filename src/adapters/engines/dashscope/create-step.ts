@@ -5,13 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EngineContext, EngineJob, EngineStep } from '../../../domain/ports.js';
-import { UpstreamCallError } from './api.js';
+import { MissingMediaUrlError } from '../upstream/require-media-url.js';
+import { sleep } from '../upstream/sleep.js';
+import { failed } from '../upstream/step-helpers.js';
+import { UpstreamCallError } from '../upstream/upstream-call-error.js';
 import { accountOf, orderChannels, type Channel } from './channels.js';
-import { failed, type EngineDeps } from './engine-deps.js';
+import type { EngineDeps } from './engine-deps.js';
 import { encodeState, type CreatingState, type SubmittedState } from './engine-state.js';
 import { followStep } from './follow-step.js';
-import { sleep } from './sleep.js';
-import { MissingMediaUrlError, toUpstreamCreate, type UpstreamCreateBody } from './to-upstream.js';
+import { toUpstreamCreate, type UpstreamCreateBody } from './to-upstream.js';
 
 /** Picks a channel (priority, then weight, healthy only) through the store's atomic slot count and creates the task there. */
 export async function createStep(d: EngineDeps, job: EngineJob, ctx: EngineContext): Promise<EngineStep> {

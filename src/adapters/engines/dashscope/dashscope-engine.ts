@@ -11,16 +11,17 @@
  * Docs: see the headers of api.ts, from-upstream.ts and errors.ts.
  */
 import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
-import { createDashscopeApi, UpstreamCallError, type DashscopeApi } from './api.js';
+import { AccountPoller, type PollerClient, type PollerOptions } from '../upstream/poller.js';
+import type { KnownUpstreamWorkSource } from '../upstream/reconcile.js';
+import { failed, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
+import { UpstreamCallError } from '../upstream/upstream-call-error.js';
+import { createDashscopeApi, type DashscopeApi } from './api.js';
 import { accountOf, ChannelHealth, type Channel } from './channels.js';
 import { createStep, reconcileStep } from './create-step.js';
-import { failed, quietLog, systemClock, type EngineDeps, type EngineLog } from './engine-deps.js';
+import type { EngineDeps } from './engine-deps.js';
 import { decodeState, type EngineState } from './engine-state.js';
 import { followStep } from './follow-step.js';
-import { AccountPoller, type PollerClient, type PollerOptions } from './poller.js';
 import { Reconciler } from './reconciler.js';
-import type { KnownUpstreamWorkSource } from './reconcile.js';
-
 
 export interface DashscopeEngineOptions {
   channels: Channel[];

@@ -2,17 +2,12 @@
  * What the DashScope engine's create path (create-step.ts) and follow path (follow-step.ts) share:
  * settings resolved once from the options, and the per-account plumbing built in dashscope-engine.ts.
  */
-import type { ErrorCode, Failure, ReasonOf } from '../../../domain/errors.js';
-import type { Clock, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
+import type { Clock, MediaFetcher, MediaProber } from '../../../domain/ports.js';
+import type { AccountPoller, PollerClient } from '../upstream/poller.js';
+import type { EngineLog } from '../upstream/step-helpers.js';
 import type { DashscopeApi } from './api.js';
 import type { Channel, ChannelHealth } from './channels.js';
-import type { AccountPoller, PollerClient } from './poller.js';
 import type { Reconciler } from './reconciler.js';
-
-export interface EngineLog {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
 
 export interface EngineDeps {
   clock: Clock;
@@ -33,8 +28,3 @@ export interface EngineDeps {
   pollerFor(account: string): AccountPoller | undefined;
   clientFor(account: string): PollerClient;
 }
-
-export const systemClock: Clock = { nowMs: () => Date.now() };
-export const quietLog: EngineLog = { info: () => undefined, warn: () => undefined };
-
-export const failed = <C extends ErrorCode>(code: C, reason: ReasonOf<C>, message: string, retryable: boolean): EngineStep => ({ kind: 'failed', error: { code, message, reason } as Failure, retryable });

@@ -9,7 +9,7 @@
  * - abandoned: a create of unknown outcome could not be matched; the listed candidates are kept so no
  *              other task ever adopts them.
  */
-import type { UpstreamStatus } from './from-upstream.js';
+import type { UpstreamStatus } from '../upstream/upstream-task.js';
 
 export type EngineState =
   | { v: 1; phase: 'idle'; note?: string }

@@ -23,16 +23,10 @@
  * size) is accepted at create and comes back as a FAILED task with code InvalidParameter.
  */
 import type { ReasonOf } from '../../../domain/errors.js';
+import type { UpstreamFailure } from '../upstream/upstream-call-error.js';
 import { unreadableReplyCode } from './from-upstream.js';
 
 export type Phase = 'create' | 'query' | 'list' | 'cancel';
-
-export type UpstreamFailure =
-  | { kind: 'throttled'; retryAfterMs: number; code: string; message: string }
-  | { kind: 'permanent'; reason: ReasonOf<'invalid_request'>; code: string; message: string }
-  | { kind: 'channel_broken'; reason: ReasonOf<'upstream_unavailable'>; code: string; message: string }
-  | { kind: 'transient'; code: string; message: string }
-  | { kind: 'unknown_outcome'; code: string; message: string };
 
 export interface HttpProblem {
   httpStatus: number;

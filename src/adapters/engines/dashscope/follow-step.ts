@@ -4,11 +4,12 @@
  * after 24 h), otherwise maps the upstream's end to a step.
  */
 import type { EngineContext, EngineJob, EngineStep } from '../../../domain/ports.js';
-import { collectResult } from './collect-result.js';
-import { failed, type EngineDeps } from './engine-deps.js';
+import { collectResult } from '../upstream/collect-result.js';
+import { failed } from '../upstream/step-helpers.js';
+import { isOpenUpstream } from '../upstream/upstream-task.js';
+import type { EngineDeps } from './engine-deps.js';
 import { encodeState, estimateProgress, type SubmittedState } from './engine-state.js';
 import { classifyTaskFailure } from './errors.js';
-import { isOpenUpstream } from './from-upstream.js';
 
 export async function followStep(d: EngineDeps, job: EngineJob, ctx: EngineContext, st: SubmittedState): Promise<EngineStep> {
   const poller = d.pollerFor(st.account);

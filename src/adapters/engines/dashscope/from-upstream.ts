@@ -15,57 +15,7 @@
  * some SDKs): all read as whole milliseconds. The recorded answers these rules were checked against are in
  * test/fixtures/dashscope.
  */
-
-export type UpstreamStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
-
-const statuses: readonly UpstreamStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN'];
-export const terminalUpstream: readonly UpstreamStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN'];
-
-export function isTerminalUpstream(s: UpstreamStatus): boolean {
-  return terminalUpstream.includes(s);
-}
-
-/** Still to be followed: not seen upstream yet (our poller's 'UNSEEN'), or seen and not ended. */
-export function isOpenUpstream(s: UpstreamStatus | 'UNSEEN'): s is 'UNSEEN' | 'PENDING' | 'RUNNING' {
-  return s === 'UNSEEN' || !isTerminalUpstream(s);
-}
-
-/** One upstream task as a detail query describes it. */
-export interface UpstreamTaskView {
-  taskId: string;
-  status: UpstreamStatus;
-  videoUrl?: string;
-  /** usage.duration: the seconds the upstream bills. */
-  billedSeconds?: number;
-  actualPrompt?: string;
-  /** The prompt as submitted (orig_prompt), used to match a task after a create of unknown outcome. */
-  origPrompt?: string;
-  errorCode?: string;
-  errorMessage?: string;
-  submittedAtMs?: number;
-  scheduledAtMs?: number;
-  endedAtMs?: number;
-  /** Percent, when the upstream reports it (DashScope does not; a relayed gateway does). */
-  progress?: number;
-}
-
-/** One row of the batch list. */
-export interface UpstreamListEntry {
-  taskId: string;
-  status: UpstreamStatus;
-  model?: string;
-  createdAtMs?: number;
-  startedAtMs?: number;
-  endedAtMs?: number;
-}
-
-export interface UpstreamListPage {
-  entries: UpstreamListEntry[];
-  total: number;
-  pageNo: number;
-  pageSize: number;
-  totalPages: number;
-}
+import { upstreamStatuses, type UpstreamListEntry, type UpstreamListPage, type UpstreamStatus, type UpstreamTaskView } from '../upstream/upstream-task.js';
 
 export class UpstreamReplyError extends Error {}
 
@@ -120,7 +70,7 @@ function usageSeconds(v: unknown): number | undefined {
 export function parseStatus(v: unknown): UpstreamStatus | undefined {
   const s = typeof v === 'string' ? v.toUpperCase() : '';
   if (s === 'CANCELLED') return 'CANCELED';
-  return (statuses as readonly string[]).includes(s) ? (s as UpstreamStatus) : undefined;
+  return (upstreamStatuses as readonly string[]).includes(s) ? (s as UpstreamStatus) : undefined;
 }
 
 /** The error code a view carries when the upstream's answers about a task could not be read (never an upstream code). */

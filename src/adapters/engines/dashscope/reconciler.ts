@@ -6,12 +6,11 @@
  * One reconciliation at a time per account, so two tasks never adopt the same upstream task.
  */
 import type { Clock, EngineContext, EngineJob, EngineStep } from '../../../domain/ports.js';
-import type { ListParams } from './api.js';
+import type { AccountPoller, PollerClient } from '../upstream/poller.js';
+import { decideReconciliation, windowsOverlap, type Candidate, type KnownUpstreamWork, type KnownUpstreamWorkSource, type UnresolvedCreate, type Verdict } from '../upstream/reconcile.js';
+import { sleep } from '../upstream/sleep.js';
+import type { ListParams, UpstreamListEntry } from '../upstream/upstream-task.js';
 import { encodeState, type CreatingState, type SubmittedState } from './engine-state.js';
-import type { UpstreamListEntry } from './from-upstream.js';
-import type { AccountPoller, PollerClient } from './poller.js';
-import { decideReconciliation, windowsOverlap, type Candidate, type KnownUpstreamWork, type KnownUpstreamWorkSource, type UnresolvedCreate, type Verdict } from './reconcile.js';
-import { sleep } from './sleep.js';
 
 export interface ReconcilerOptions {
   clock: Clock;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationRequest } from '../../../domain/request.js';
-import { MissingMediaUrlError, toUpstreamCreate } from './to-upstream.js';
+import { MissingMediaUrlError } from '../upstream/require-media-url.js';
+import { toUpstreamCreate } from './to-upstream.js';
 
 function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
   return {

@@ -10,6 +10,7 @@
  */
 import type { EngineMediaUrls } from '../../../domain/ports.js';
 import type { GenerationRequest } from '../../../domain/request.js';
+import { requireMediaUrl } from '../upstream/require-media-url.js';
 
 export const t2vModel = 'wan2.7-t2v';
 export const i2vModel = 'wan2.7-i2v';
@@ -35,14 +36,6 @@ export interface UpstreamCreateBody {
     media?: { type: UpstreamMediaType; url: string }[];
   };
   parameters: UpstreamParameters;
-}
-
-export class MissingMediaUrlError extends Error {}
-
-/** The URL a mode needs for one of its media; MissingMediaUrlError when the job lacks it. */
-export function requireMediaUrl(mode: string, url: string | undefined, what: string): string {
-  if (!url) throw new MissingMediaUrlError(`the ${mode} job has no URL for its ${what}`);
-  return url;
 }
 
 /** Builds the create body; throws MissingMediaUrlError when the mode needs a URL the job lacks. */

@@ -4,10 +4,9 @@
  * The base URL is operator-configured; result downloads go through the SSRF-guarded fetcher instead.
  */
 import { toCataloguedReason } from '../../../domain/errors.js';
-import { UpstreamCallError } from '../dashscope/api.js';
-import type { UpstreamFailure } from '../dashscope/errors.js';
-import type { UpstreamTaskView } from '../dashscope/from-upstream.js';
-import { NetworkError, requestJson, type JsonResponse } from '../dashscope/request-json.js';
+import { NetworkError, requestJson, type JsonResponse } from '../upstream/request-json.js';
+import { UpstreamCallError, type UpstreamFailure } from '../upstream/upstream-call-error.js';
+import type { UpstreamTaskView } from '../upstream/upstream-task.js';
 import { fromRelayTask, type RelayCreateBody } from './to-relay.js';
 
 export interface RelayApiOptions {

@@ -12,14 +12,14 @@
  */
 import { toCataloguedReason } from '../../../domain/errors.js';
 import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
-import { collectResult } from '../dashscope/collect-result.js';
-import { failed, quietLog, systemClock, type EngineLog } from '../dashscope/engine-deps.js';
-import { sleep } from '../dashscope/sleep.js';
-import { isOpenUpstream, type UpstreamStatus } from '../dashscope/from-upstream.js';
-import { AccountPoller } from '../dashscope/poller.js';
+import { collectResult } from '../upstream/collect-result.js';
+import { AccountPoller } from '../upstream/poller.js';
+import { MissingMediaUrlError } from '../upstream/require-media-url.js';
+import { sleep } from '../upstream/sleep.js';
+import { failed, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
+import { isOpenUpstream, type UpstreamStatus } from '../upstream/upstream-task.js';
 import { createRelayApi, type RelayApi } from './relay-api.js';
 import { toRelayCreate, type RelayCreateBody } from './to-relay.js';
-import { MissingMediaUrlError } from '../dashscope/to-upstream.js';
 
 export interface RelayEngineOptions {
   baseUrl: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationRequest } from '../../../domain/request.js';
 import { fromRelayTask, toRelayCreate } from './to-relay.js';
-import { MissingMediaUrlError } from '../dashscope/to-upstream.js';
+import { MissingMediaUrlError } from '../upstream/require-media-url.js';
 
 const base: GenerationRequest = {
   model: 'wan2.7',

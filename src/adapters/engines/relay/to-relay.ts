@@ -5,8 +5,8 @@
  */
 import type { EngineMediaUrls } from '../../../domain/ports.js';
 import type { GenerationRequest } from '../../../domain/request.js';
-import type { UpstreamStatus, UpstreamTaskView } from '../dashscope/from-upstream.js';
-import { requireMediaUrl } from '../dashscope/to-upstream.js';
+import { requireMediaUrl } from '../upstream/require-media-url.js';
+import type { UpstreamStatus, UpstreamTaskView } from '../upstream/upstream-task.js';
 
 export interface RelayCreateBody {
   model: 'wan2.7';

@@ -4,7 +4,7 @@
  */
 import type { ReasonOf } from '../../../domain/errors.js';
 import type { EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
-import type { UpstreamTaskView } from './from-upstream.js';
+import type { UpstreamTaskView } from './upstream-task.js';
 
 export interface CollectArgs {
   job: EngineJob;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ListParams } from './api.js';
-import type { UpstreamListPage, UpstreamStatus, UpstreamTaskView } from './from-upstream.js';
 import { AccountPoller, type PollerClient } from './poller.js';
 import { TokenBucket } from './token-bucket.js';
+import type { ListParams, UpstreamListPage, UpstreamStatus, UpstreamTaskView } from './upstream-task.js';
 
 /** The most calls in any window of `windowMs` (sliding, like the upstream's counter). */
 function maxInWindow(times: number[], windowMs = 1000): number {

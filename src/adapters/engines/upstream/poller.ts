@@ -16,11 +16,11 @@
  * (budget-loop.ts).
  */
 import type { Clock } from '../../../domain/ports.js';
-import { UpstreamCallError, type ListParams } from './api.js';
 import { BudgetLoop } from './budget-loop.js';
-import { isOpenUpstream, isTerminalUpstream, type UpstreamListPage, type UpstreamStatus, type UpstreamTaskView } from './from-upstream.js';
 import { ListSweeper, type SweepTarget } from './list-sweeper.js';
 import { TokenBucket } from './token-bucket.js';
+import { UpstreamCallError } from './upstream-call-error.js';
+import { isOpenUpstream, isTerminalUpstream, type ListParams, type UpstreamListPage, type UpstreamStatus, type UpstreamTaskView } from './upstream-task.js';
 
 export interface PollerClient {
   query(taskId: string): Promise<UpstreamTaskView>;

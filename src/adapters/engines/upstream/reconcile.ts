@@ -12,7 +12,7 @@
  * all; with no candidate left, nothing was created and a new create is safe; otherwise wait (running
  * candidates end, rivals resolve) and, past a deadline, give up without adopting anything.
  */
-import { isTerminalUpstream, type UpstreamStatus } from './from-upstream.js';
+import { isTerminalUpstream, type UpstreamStatus } from './upstream-task.js';
 
 export interface Candidate {
   taskId: string;

@@ -9,8 +9,7 @@
  * A task that ends while a sweep pages may be missed (caught by the next sweep) or wrongly suspected (one
  * wasted detail query); a sweep only flags tasks for a detail query, it never reports an end by itself.
  */
-import type { ListParams } from './api.js';
-import { isOpenUpstream, isTerminalUpstream, type UpstreamListPage, type UpstreamStatus } from './from-upstream.js';
+import { isOpenUpstream, isTerminalUpstream, type ListParams, type UpstreamListPage, type UpstreamStatus } from './upstream-task.js';
 
 /** The part of a tracked task a sweep reads and updates. */
 export interface SweepTarget {
