@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { EngineContext, EngineJob, EngineStep } from '../../../domain/ports.js';
 import { MissingMediaUrlError } from '../upstream/require-media-url.js';
 import { sleep } from '../upstream/sleep.js';
-import { failed } from '../upstream/step-helpers.js';
+import { failedStep } from '../upstream/step-helpers.js';
 import { UpstreamCallError } from '../upstream/upstream-call-error.js';
 import { accountOf, orderChannels, type Channel } from './channels.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -21,7 +21,7 @@ export async function createStep(d: EngineDeps, job: EngineJob, ctx: EngineConte
   try {
     body = toUpstreamCreate(job.request, job.mediaUrls);
   } catch (e) {
-    if (e instanceof MissingMediaUrlError) return failed('internal', 'missing_input', e.message, false);
+    if (e instanceof MissingMediaUrlError) return failedStep('internal', 'missing_input', e.message, false);
     throw e;
   }
   const refused = new Set<string>();
@@ -51,7 +51,7 @@ export async function createStep(d: EngineDeps, job: EngineJob, ctx: EngineConte
         await sleep(500 * transientTries, ctx.signal);
         continue;
       }
-      return failed('upstream_unavailable', 'upstream_error', `The upstream did not take the task: ${outcome.transient}`, true);
+      return failedStep('upstream_unavailable', 'upstream_error', `The upstream did not take the task: ${outcome.transient}`, true);
     }
     return outcome;
   }
@@ -95,7 +95,7 @@ async function createOn(d: EngineDeps, job: EngineJob, ctx: EngineContext, ch: C
         d.health.markThrottled(ch.id, now + f.retryAfterMs);
         return 'throttled';
       case 'permanent':
-        return failed('invalid_request', f.reason, `The upstream refused the request: ${f.message} (${f.code})`, false);
+        return failedStep('invalid_request', f.reason, `The upstream refused the request: ${f.message} (${f.code})`, false);
       case 'channel_broken':
         d.health.markBroken(ch.id, f.reason, now + d.unhealthyForMs);
         d.log.warn({ channel: ch.id, code: f.code }, 'DashScope channel refused a create; set aside, trying another');
@@ -128,7 +128,7 @@ async function createOn(d: EngineDeps, job: EngineJob, ctx: EngineContext, ch: C
   return { kind: 'running', progress: 0, state: encodeState(sub) };
 }
 
-/** A create of unknown outcome: reconciled against the upstream task list (reconciler.ts), never resent blindly. */
+/** A create of unknown outcome: reconciled against the upstream task list (create-reconciler.ts), never resent blindly. */
 export async function reconcileStep(d: EngineDeps, job: EngineJob, ctx: EngineContext, st: CreatingState): Promise<EngineStep> {
   const verdict = await d.reconciler.round(job, ctx, st);
   switch (verdict.kind) {

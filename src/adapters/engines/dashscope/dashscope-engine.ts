@@ -3,17 +3,17 @@
  *
  * start(): picks a channel (priority, then weight, healthy only) through the store's atomic slot count,
  * saves "creating" BEFORE sending the create, then "submitted" with the upstream task id (create-step.ts).
- * poll(): waits for the account's shared poller (poller.ts) to report news of the task; on success
+ * poll(): waits for the account's shared poller (upstream/account-poller.ts) to report news of the task; on success
  * downloads the MP4 at once through the SSRF-guarded fetcher (upstream URLs die after 24 h) and checks it
  * with the prober (follow-step.ts). A create of unknown outcome is reconciled against the upstream task
- * list (reconcile.ts), never resent blindly; poll() does the same for a task found in "creating" after a
+ * list (create-reconciler.ts), never resent blindly; poll() does the same for a task found in "creating" after a
  * crash. This file wires the two paths to the per-account pollers and the reconciler.
  * Docs: see the headers of api.ts, from-upstream.ts and errors.ts.
  */
 import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
-import { AccountPoller, type PollerClient, type PollerOptions } from '../upstream/poller.js';
-import type { KnownUpstreamWorkSource } from '../upstream/reconcile.js';
-import { failed, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
+import { AccountPoller, type PollerClient, type PollerOptions } from '../upstream/account-poller.js';
+import type { KnownUpstreamWorkSource } from '../upstream/decide-reconciliation.js';
+import { failedStep, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
 import { UpstreamCallError } from '../upstream/upstream-call-error.js';
 import { createDashscopeApi, type DashscopeApi } from './api.js';
 import { accountOf, ChannelHealth, type Channel } from './channels.js';
@@ -21,7 +21,7 @@ import { createStep, reconcileStep } from './create-step.js';
 import type { EngineDeps } from './engine-deps.js';
 import { decodeState, type EngineState } from './engine-state.js';
 import { followStep } from './follow-step.js';
-import { Reconciler } from './reconciler.js';
+import { CreateReconciler } from './create-reconciler.js';
 
 export interface DashscopeEngineOptions {
   channels: Channel[];
@@ -123,7 +123,7 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
     return p;
   }
 
-  const reconciler = new Reconciler({
+  const reconciler = new CreateReconciler({
     clock,
     pollerFor,
     clientFor,
@@ -158,7 +158,7 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
 
   async function poll(job: EngineJob, state: string, ctx: EngineContext): Promise<EngineStep> {
     const st: EngineState | undefined = decodeState(state);
-    if (!st) return failed('internal', 'bad_engine_state', 'The saved DashScope engine state is unreadable', false);
+    if (!st) return failedStep('internal', 'bad_engine_state', 'The saved DashScope engine state is unreadable', false);
     switch (st.phase) {
       case 'idle':
         return start(job, ctx);
@@ -167,7 +167,7 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
       case 'submitted':
         return followStep(d, job, ctx, st);
       case 'abandoned':
-        return failed('upstream_unavailable', 'upstream_create_unreconciled', 'The create of this task could not be reconciled with the upstream', false);
+        return failedStep('upstream_unavailable', 'upstream_create_unreconciled', 'The create of this task could not be reconciled with the upstream', false);
     }
   }
 

@@ -3,11 +3,11 @@
  * settings resolved once from the options, and the per-account plumbing built in dashscope-engine.ts.
  */
 import type { Clock, MediaFetcher, MediaProber } from '../../../domain/ports.js';
-import type { AccountPoller, PollerClient } from '../upstream/poller.js';
+import type { AccountPoller, PollerClient } from '../upstream/account-poller.js';
 import type { EngineLog } from '../upstream/step-helpers.js';
 import type { DashscopeApi } from './api.js';
 import type { Channel, ChannelHealth } from './channels.js';
-import type { Reconciler } from './reconciler.js';
+import type { CreateReconciler } from './create-reconciler.js';
 
 export interface EngineDeps {
   clock: Clock;
@@ -15,7 +15,7 @@ export interface EngineDeps {
   api: DashscopeApi;
   channels: Channel[];
   health: ChannelHealth;
-  reconciler: Reconciler;
+  reconciler: CreateReconciler;
   fetcher: MediaFetcher;
   prober: MediaProber;
   random: (() => number) | undefined;

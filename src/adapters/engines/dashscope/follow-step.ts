@@ -1,11 +1,11 @@
 /**
- * The DashScope engine's follow path: waits for the account's shared poller (poller.ts) to report news
- * of a submitted upstream task; on success copies the MP4 at once (collect-result.ts: upstream URLs die
+ * The DashScope engine's follow path: waits for the account's shared poller (upstream/account-poller.ts) to report news
+ * of a submitted upstream task; on success copies the MP4 at once (upstream/collect-result.ts: upstream URLs die
  * after 24 h), otherwise maps the upstream's end to a step.
  */
 import type { EngineContext, EngineJob, EngineStep } from '../../../domain/ports.js';
 import { collectResult } from '../upstream/collect-result.js';
-import { failed } from '../upstream/step-helpers.js';
+import { failedStep } from '../upstream/step-helpers.js';
 import { isOpenUpstream } from '../upstream/upstream-task.js';
 import type { EngineDeps } from './engine-deps.js';
 import { encodeState, estimateProgress, type SubmittedState } from './engine-state.js';
@@ -14,7 +14,7 @@ import { classifyTaskFailure } from './errors.js';
 export async function followStep(d: EngineDeps, job: EngineJob, ctx: EngineContext, st: SubmittedState): Promise<EngineStep> {
   const poller = d.pollerFor(st.account);
   if (!poller) {
-    return failed('upstream_unavailable', 'upstream_channel_removed', `The channel ${st.channelId} that accepted this task is no longer configured; its upstream task ${st.upstreamTaskId} cannot be followed`, false);
+    return failedStep('upstream_unavailable', 'upstream_channel_removed', `The channel ${st.channelId} that accepted this task is no longer configured; its upstream task ${st.upstreamTaskId} cannot be followed`, false);
   }
   poller.track(st.upstreamTaskId, st.sentAtMs);
   const news = await poller.waitForChange(st.upstreamTaskId, st.upstreamStatus, d.pollWaitMs, ctx.signal);
@@ -48,13 +48,13 @@ export async function followStep(d: EngineDeps, job: EngineJob, ctx: EngineConte
       const retry = v.retryable && d.retryFailedUpstream;
       // It provably ended: a retry is a new create.
       if (retry) await ctx.saveState(encodeState({ v: 1, phase: 'idle', note: `upstream task ${id} failed (${news.view?.errorCode ?? 'unknown'})` }));
-      return done(failed(v.code, v.reason, v.message, retry));
+      return done(failedStep(v.code, v.reason, v.message, retry));
     }
     case 'CANCELED':
-      return done(failed('upstream_unavailable', 'upstream_cancelled', `The upstream task ${id} was cancelled upstream (not through this gateway)`, false));
+      return done(failedStep('upstream_unavailable', 'upstream_cancelled', `The upstream task ${id} was cancelled upstream (not through this gateway)`, false));
     case 'UNKNOWN':
       return done(
-        failed('upstream_unavailable', 'upstream_task_expired', `The upstream no longer knows task ${id}: it expired (tasks are kept 24 h) or is not visible to this account; any result is lost`, false),
+        failedStep('upstream_unavailable', 'upstream_task_expired', `The upstream no longer knows task ${id}: it expired (tasks are kept 24 h) or is not visible to this account; any result is lost`, false),
       );
   }
 }

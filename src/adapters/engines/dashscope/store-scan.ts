@@ -4,7 +4,7 @@
  */
 import type { TaskStore } from '../../../domain/ports.js';
 import { decodeState } from './engine-state.js';
-import type { KnownUpstreamWork, KnownUpstreamWorkSource } from '../upstream/reconcile.js';
+import type { KnownUpstreamWork, KnownUpstreamWorkSource } from '../upstream/decide-reconciliation.js';
 
 /** Tasks created this long before the window are still read (a task may wait long in the queue). */
 const lookBackMs = 24 * 3600_000;

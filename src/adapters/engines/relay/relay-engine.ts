@@ -13,10 +13,10 @@
 import { toCataloguedReason } from '../../../domain/errors.js';
 import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
 import { collectResult } from '../upstream/collect-result.js';
-import { AccountPoller } from '../upstream/poller.js';
+import { AccountPoller } from '../upstream/account-poller.js';
 import { MissingMediaUrlError } from '../upstream/require-media-url.js';
 import { sleep } from '../upstream/sleep.js';
-import { failed, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
+import { failedStep, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
 import { isOpenUpstream, type UpstreamStatus } from '../upstream/upstream-task.js';
 import { createRelayApi, type RelayApi } from './relay-api.js';
 import { toRelayCreate, type RelayCreateBody } from './to-relay.js';
@@ -91,7 +91,7 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
     try {
       body = toRelayCreate(job.request, job.mediaUrls);
     } catch (e) {
-      if (e instanceof MissingMediaUrlError) return failed('internal', 'missing_input', e.message, false);
+      if (e instanceof MissingMediaUrlError) return failedStep('internal', 'missing_input', e.message, false);
       throw e;
     }
     const got = await ctx.acquireChannel([{ id: channel, max: opts.maxConcurrent }]);
@@ -114,7 +114,7 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
       const f = out.failure;
       if (f.kind === 'unknown_outcome') {
         if (!idempotent) {
-          return failed(
+          return failedStep(
             'upstream_unavailable',
             'upstream_create_unreconciled',
             `The create request to the relay upstream failed after it was sent (${f.message}). The upstream is not known to honour ` +
@@ -123,7 +123,7 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
           );
         }
         if (clock.nowMs() - st.firstSentAtMs > resendForMs) {
-          return failed('upstream_unavailable', 'upstream_create_unreconciled', `The relay upstream never confirmed the create (${f.message})`, false);
+          return failedStep('upstream_unavailable', 'upstream_create_unreconciled', `The relay upstream never confirmed the create (${f.message})`, false);
         }
         log.warn({ taskId: job.taskId, err: f.message }, 'relay create of unknown outcome; resending with the same Idempotency-Key');
         // Running with the same "creating" state: the next poll resends it, byte-identical.
@@ -141,11 +141,11 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
           throttledUntilMs = clock.nowMs() + f.retryAfterMs;
           return { kind: 'wait', retryAfterMs: f.retryAfterMs, reason: 'the relay upstream is throttling creates' };
         case 'permanent':
-          return failed('invalid_request', f.reason, `The relay upstream refused the request: ${f.message}${f.reason === f.code ? '' : ` (${f.code})`}`, false);
+          return failedStep('invalid_request', f.reason, `The relay upstream refused the request: ${f.message}${f.reason === f.code ? '' : ` (${f.code})`}`, false);
         case 'channel_broken':
-          return failed('upstream_unavailable', f.reason, `The relay upstream refused our credentials: ${f.message}`, true);
+          return failedStep('upstream_unavailable', f.reason, `The relay upstream refused our credentials: ${f.message}`, true);
         case 'transient':
-          return failed('upstream_unavailable', 'upstream_error', `The relay upstream did not take the task: ${f.message}`, true);
+          return failedStep('upstream_unavailable', 'upstream_error', `The relay upstream did not take the task: ${f.message}`, true);
       }
     }
   }
@@ -178,12 +178,12 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
         const message = `The relay upstream task ${id} failed: ${view.errorMessage ?? view.errorCode ?? 'no reason given'}${uncatalogued}`;
         // It ended: a retry is a new create under a new key.
         if (!client) await ctx.saveState(encode({ v: 1, engine: 'relay', phase: 'idle', gen: st.gen, note: `upstream task ${id} failed` }));
-        return end(failed(client ? 'invalid_request' : 'upstream_unavailable', reason, message, !client));
+        return end(failedStep(client ? 'invalid_request' : 'upstream_unavailable', reason, message, !client));
       }
       case 'CANCELED':
-        return end(failed('upstream_unavailable', 'upstream_cancelled', `The relay upstream task ${id} was cancelled upstream`, false));
+        return end(failedStep('upstream_unavailable', 'upstream_cancelled', `The relay upstream task ${id} was cancelled upstream`, false));
       default:
-        return end(failed('upstream_unavailable', 'upstream_task_expired', `The relay upstream no longer knows task ${id} (expired or not visible to our key)`, false));
+        return end(failedStep('upstream_unavailable', 'upstream_task_expired', `The relay upstream no longer knows task ${id} (expired or not visible to our key)`, false));
     }
   }
 
@@ -195,13 +195,13 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
     start: (job, ctx) => start(job, ctx, 1),
     async poll(job, state, ctx) {
       const st = decode(state);
-      if (!st) return failed('internal', 'bad_engine_state', 'The saved relay engine state is unreadable', false);
+      if (!st) return failedStep('internal', 'bad_engine_state', 'The saved relay engine state is unreadable', false);
       switch (st.phase) {
         case 'idle':
           return start(job, ctx, st.gen + 1);
         case 'creating':
           if (!idempotent) {
-            return failed('upstream_unavailable', 'upstream_create_unreconciled', 'The worker stopped while the create to the relay upstream was in flight, and the upstream is not known to honour Idempotency-Key: the task failed and its hold is released', false);
+            return failedStep('upstream_unavailable', 'upstream_create_unreconciled', 'The worker stopped while the create to the relay upstream was in flight, and the upstream is not known to honour Idempotency-Key: the task failed and its hold is released', false);
           }
           return send(job, ctx, st);
         case 'submitted':

@@ -1,6 +1,6 @@
 /**
  * Spends the tokens of a bucket on whatever `pick` says is next, with a cap on calls in flight. The
- * poller (poller.ts) decides what to run; this decides when. `step()` runs one decision and waits for
+ * poller (account-poller.ts) decides what to run; this decides when. `step()` runs one decision and waits for
  * its call (tests drive it with a fake clock); `start()` runs decisions in a loop, sleeping until the
  * next token, the next due time, or a `kick()`.
  */

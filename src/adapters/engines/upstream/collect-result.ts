@@ -4,6 +4,7 @@
  */
 import type { ReasonOf } from '../../../domain/errors.js';
 import type { EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
+import { failedStep } from './step-helpers.js';
 import type { UpstreamTaskView } from './upstream-task.js';
 
 export interface CollectArgs {
@@ -17,7 +18,8 @@ export interface CollectArgs {
   refresh: () => Promise<UpstreamTaskView>;
 }
 
-const failed = (reason: ReasonOf<'upstream_unavailable'>, message: string): EngineStep => ({ kind: 'failed', error: { code: 'upstream_unavailable', message, reason }, retryable: true });
+/** The result is not in hand: the task fails for now, and another attempt may collect it. */
+const notCollected = (reason: ReasonOf<'upstream_unavailable'>, message: string): EngineStep => failedStep('upstream_unavailable', reason, message, true);
 
 export async function collectResult(a: CollectArgs): Promise<EngineStep> {
   let view = a.view;
@@ -28,12 +30,12 @@ export async function collectResult(a: CollectArgs): Promise<EngineStep> {
       break;
     } catch (e) {
       if (a.ctx.signal.aborted) throw e;
-      if (tries >= 1) return failed('result_download_failed', `The upstream result could not be downloaded: ${(e as Error).message}`);
+      if (tries >= 1) return notCollected('result_download_failed', `The upstream result could not be downloaded: ${(e as Error).message}`);
       // The signed URL may have expired: ask for a fresh one, once.
       try {
         view = await a.refresh();
       } catch (q) {
-        return failed('result_download_failed', `The upstream result could not be downloaded: ${(e as Error).message}; ${(q as Error).message}`);
+        return notCollected('result_download_failed', `The upstream result could not be downloaded: ${(e as Error).message}; ${(q as Error).message}`);
       }
     }
   }
@@ -41,9 +43,9 @@ export async function collectResult(a: CollectArgs): Promise<EngineStep> {
   try {
     probe = await a.prober.probe(a.job.outputPath);
   } catch (e) {
-    return failed('bad_upstream_output', `The upstream result is not a readable video: ${(e as Error).message}`);
+    return notCollected('bad_upstream_output', `The upstream result is not a readable video: ${(e as Error).message}`);
   }
-  if (!probe.hasVideo || !probe.width || !probe.height) return failed('bad_upstream_output', `The upstream result has no video stream (${probe.formatName})`);
+  if (!probe.hasVideo || !probe.width || !probe.height) return notCollected('bad_upstream_output', `The upstream result has no video stream (${probe.formatName})`);
   return {
     kind: 'done',
     output: {

@@ -1,5 +1,5 @@
 /**
- * The list sweeps of one account's poller (poller.ts): when enough tasks are tracked, list pages are
+ * The list sweeps of one account's poller (account-poller.ts): when enough tasks are tracked, list pages are
  * cheaper than single queries. The list filters on creation time only, so a sweep covers the creation
  * window of the tasks still running, in the cheaper of two ways:
  * - "ended": the SUCCEEDED tasks of the window (FAILED and CANCELED every third sweep), whose count grows

@@ -10,4 +10,5 @@ export interface EngineLog {
 export const systemClock: Clock = { nowMs: () => Date.now() };
 export const quietLog: EngineLog = { info: () => undefined, warn: () => undefined };
 
-export const failed = <C extends ErrorCode>(code: C, reason: ReasonOf<C>, message: string, retryable: boolean): EngineStep => ({ kind: 'failed', error: { code, message, reason } as Failure, retryable });
+/** A 'failed' step: the task error, and whether another attempt may help. */
+export const failedStep = <C extends ErrorCode>(code: C, reason: ReasonOf<C>, message: string, retryable: boolean): EngineStep => ({ kind: 'failed', error: { code, message, reason } as Failure, retryable });

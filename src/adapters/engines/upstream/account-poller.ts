@@ -106,7 +106,7 @@ export class AccountPoller {
           intervalMs: this.o.sweepIntervalMs,
           minTasks: this.o.sweepMinTasks,
           clockSkewMs: this.o.clockSkewMs,
-          onError: (err, what) => this.failed(err, what),
+          onError: (err, what) => this.noteFailedCall(err, what),
         })
       : null;
     this.runner = new BudgetLoop<PollerAction>({ bucket: this.bucket, clock: this.o.clock, maxInFlight: this.o.maxInFlight, pick: (now) => this.pick(now) });
@@ -244,13 +244,14 @@ export class AccountPoller {
       t.lastCheckedMs = now;
       t.failures++;
       t.notBeforeMs = now + Math.min(10_000, 250 * 2 ** Math.min(6, t.failures));
-      this.failed(err, 'query');
+      this.noteFailedCall(err, 'query');
     } finally {
       t.busy = false;
     }
   }
 
-  private failed(err: unknown, what: string): void {
+  /** A query or list call failed: a throttled upstream pauses the whole budget; the rest is only reported. */
+  private noteFailedCall(err: unknown, what: string): void {
     if (err instanceof UpstreamCallError && err.failure.kind === 'throttled') {
       const now = this.o.clock.nowMs();
       this.bucket.pauseUntil(now + err.failure.retryAfterMs, now);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideReconciliation, type Candidate } from './reconcile.js';
+import { decideReconciliation, type Candidate } from './decide-reconciliation.js';
 
 const c = (taskId: string, status: Candidate['status'], prompt?: string): Candidate => ({ taskId, status, prompt });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AccountPoller, type PollerClient } from './poller.js';
+import { AccountPoller, type PollerClient } from './account-poller.js';
 import { TokenBucket } from './token-bucket.js';
 import type { ListParams, UpstreamListPage, UpstreamStatus, UpstreamTaskView } from './upstream-task.js';
 

@@ -1,18 +1,18 @@
 /**
- * Drives the reconciliation of creates of unknown outcome (rules: reconcile.ts): lists the account's
+ * Drives the reconciliation of creates of unknown outcome (rules: upstream/decide-reconciliation.ts): lists the account's
  * tasks around the attempt, reads the prompts of finished candidates, weighs rivals (other unresolved
  * creates of ours: in this process, and in the store for other processes), then adopts, creates anew,
  * waits, or past the deadline gives up (failing the task: its hold is released) without adopting.
  * One reconciliation at a time per account, so two tasks never adopt the same upstream task.
  */
 import type { Clock, EngineContext, EngineJob, EngineStep } from '../../../domain/ports.js';
-import type { AccountPoller, PollerClient } from '../upstream/poller.js';
-import { decideReconciliation, windowsOverlap, type Candidate, type KnownUpstreamWork, type KnownUpstreamWorkSource, type UnresolvedCreate, type Verdict } from '../upstream/reconcile.js';
+import type { AccountPoller, PollerClient } from '../upstream/account-poller.js';
+import { decideReconciliation, windowsOverlap, type Candidate, type KnownUpstreamWork, type KnownUpstreamWorkSource, type UnresolvedCreate, type Verdict } from '../upstream/decide-reconciliation.js';
 import { sleep } from '../upstream/sleep.js';
 import type { ListParams, UpstreamListEntry } from '../upstream/upstream-task.js';
 import { encodeState, type CreatingState, type SubmittedState } from './engine-state.js';
 
-export interface ReconcilerOptions {
+export interface CreateReconcilerOptions {
   clock: Clock;
   pollerFor(account: string): AccountPoller | undefined;
   clientFor(account: string): PollerClient;
@@ -42,14 +42,14 @@ async function retrying<T>(call: () => Promise<T>, tries = 4): Promise<T> {
   }
 }
 
-export class Reconciler {
+export class CreateReconciler {
   /** Upstream task id -> our task id, for ids this process created, adopted or set aside. */
   private readonly claimed = new Map<string, string>();
   /** Our task id -> its create still unresolved (in flight, or being reconciled) in this process. */
   private readonly unresolved = new Map<string, UnresolvedCreate>();
   private readonly locks = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly o: ReconcilerOptions) {}
+  constructor(private readonly o: CreateReconcilerOptions) {}
 
   creating(job: EngineJob, st: CreatingState): void {
     this.unresolved.set(job.taskId, { taskId: job.taskId, account: st.account, sentAtMs: st.sentAtMs, deadlineMs: st.deadlineMs, prompt: job.request.prompt ?? '' });

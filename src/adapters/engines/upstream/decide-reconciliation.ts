@@ -51,7 +51,7 @@ export function decideReconciliation(ourPrompt: string, candidates: Candidate[],
   };
 }
 
-/** What our own store knows of this engine's upstream work (see store-scan.ts). */
+/** What our own store knows of this engine's upstream work (the DashScope engine's: dashscope/store-scan.ts). */
 export interface KnownUpstreamWork {
   /** Upstream task id -> our task that owns it (or set it aside in an abandoned reconciliation). */
   claimed: Map<string, string>;
