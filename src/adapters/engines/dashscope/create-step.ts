@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EngineContext, EngineJob, EngineStep } from '../../../domain/ports.js';
-import { MissingMediaUrlError } from '../upstream/require-media-url.js';
+import { buildCreateBody } from '../upstream/require-media-url.js';
 import { sleep } from '../upstream/sleep.js';
 import { failedStep } from '../upstream/step-helpers.js';
 import { UpstreamCallError } from '../upstream/upstream-call-error.js';
@@ -17,13 +17,9 @@ import { toUpstreamCreate, type UpstreamCreateBody } from './to-upstream.js';
 
 /** Picks a channel (priority, then weight, healthy only) through the store's atomic slot count and creates the task there. */
 export async function createStep(d: EngineDeps, job: EngineJob, ctx: EngineContext): Promise<EngineStep> {
-  let body: UpstreamCreateBody;
-  try {
-    body = toUpstreamCreate(job.request, job.mediaUrls);
-  } catch (e) {
-    if (e instanceof MissingMediaUrlError) return failedStep('internal', 'missing_input', e.message, false);
-    throw e;
-  }
+  const built = buildCreateBody(() => toUpstreamCreate(job.request, job.mediaUrls));
+  if ('failed' in built) return built.failed;
+  const body = built.body;
   const refused = new Set<string>();
   for (let transientTries = 0; ; ) {
     const now = d.clock.nowMs();

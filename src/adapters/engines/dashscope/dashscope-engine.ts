@@ -3,11 +3,12 @@
  *
  * start(): picks a channel (priority, then weight, healthy only) through the store's atomic slot count,
  * saves "creating" BEFORE sending the create, then "submitted" with the upstream task id (create-step.ts).
- * poll(): waits for the account's shared poller (upstream/account-poller.ts) to report news of the task; on success
- * downloads the MP4 at once through the SSRF-guarded fetcher (upstream URLs die after 24 h) and checks it
- * with the prober (follow-step.ts). A create of unknown outcome is reconciled against the upstream task
- * list (create-reconciler.ts), never resent blindly; poll() does the same for a task found in "creating" after a
- * crash. This file wires the two paths to the per-account pollers and the reconciler.
+ * poll(): waits for the account's shared poller (upstream/account-poller.ts) to report news of the task;
+ * on success downloads the MP4 at once through the SSRF-guarded fetcher (upstream URLs die after 24 h)
+ * and checks it with the prober (follow-step.ts, upstream/collect-result.ts). A create of unknown outcome
+ * is reconciled against the upstream task list (create-reconciler.ts), never resent blindly; poll() does
+ * the same for a task found in "creating" after a crash. This file wires the two paths to the
+ * per-account pollers and the reconciler.
  * Docs: see the headers of api.ts, from-upstream.ts and errors.ts.
  */
 import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
@@ -152,7 +153,6 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
     retryFailedUpstream,
     maxResultBytes,
     pollerFor,
-    clientFor,
   };
   const start = (job: EngineJob, ctx: EngineContext): Promise<EngineStep> => createStep(d, job, ctx);
 

@@ -3,7 +3,7 @@
  * settings resolved once from the options, and the per-account plumbing built in dashscope-engine.ts.
  */
 import type { Clock, MediaFetcher, MediaProber } from '../../../domain/ports.js';
-import type { AccountPoller, PollerClient } from '../upstream/account-poller.js';
+import type { AccountPoller } from '../upstream/account-poller.js';
 import type { EngineLog } from '../upstream/step-helpers.js';
 import type { DashscopeApi } from './api.js';
 import type { Channel, ChannelHealth } from './channels.js';
@@ -26,5 +26,4 @@ export interface EngineDeps {
   maxResultBytes: number;
   /** The account's shared poller; undefined when no configured channel belongs to it any more. */
   pollerFor(account: string): AccountPoller | undefined;
-  clientFor(account: string): PollerClient;
 }

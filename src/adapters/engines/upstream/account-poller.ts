@@ -182,6 +182,11 @@ export class AccountPoller {
     });
   }
 
+  /** One detail query now, under the budget, ahead of the background work (e.g. a fresh signed URL). */
+  queryNow(id: string): Promise<UpstreamTaskView> {
+    return this.request(() => this.o.client.query(id));
+  }
+
   // ---------- scheduling ----------
 
   private unfinished(): Tracked[] {
