@@ -11,18 +11,19 @@
  * per-account pollers and the reconciler.
  * Docs: see the headers of api.ts, from-upstream.ts and errors.ts.
  */
-import type { Clock, Engine, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
-import { AccountPoller, type PollerClient, type PollerOptions } from '../upstream/account-poller.js';
+import type { Clock, EngineContext, EngineJob, EngineStep, MediaFetcher, MediaProber } from '../../../domain/ports.js';
+import type { AccountPoller, PollerClient, PollerOptions } from '../upstream/account-poller.js';
 import type { KnownUpstreamWorkSource } from '../upstream/decide-reconciliation.js';
+import { PollerSet, type UpstreamEngine } from '../upstream/poller-set.js';
 import { failedStep, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
 import { UpstreamCallError } from '../upstream/upstream-call-error.js';
 import { createDashscopeApi, type DashscopeApi } from './api.js';
 import { accountOf, ChannelHealth, type Channel } from './channels.js';
+import { CreateReconciler } from './create-reconciler.js';
 import { createStep, reconcileStep } from './create-step.js';
 import type { EngineDeps } from './engine-deps.js';
 import { decodeState, type EngineState } from './engine-state.js';
 import { followStep } from './follow-step.js';
-import { CreateReconciler } from './create-reconciler.js';
 
 export interface DashscopeEngineOptions {
   channels: Channel[];
@@ -55,12 +56,11 @@ export interface DashscopeEngineOptions {
   /** Worker slots in this process; default the sum of the channels' maxConcurrent (0: an API-only process). */
   slots?: number;
   log?: EngineLog;
+  /** The pollers run only when stepped (stepPollers), on the given clock: tests. Default false. */
+  steppedPollers?: boolean;
 }
 
-export interface DashscopeEngine extends Engine {
-  /** Stops the pollers (tests, shutdown). */
-  close(): void;
-}
+export type DashscopeEngine = UpstreamEngine;
 
 export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEngine {
   if (opts.channels.length === 0) throw new Error('the DashScope engine needs at least one channel');
@@ -76,7 +76,7 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
   const api = opts.api ?? createDashscopeApi({ createTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs ?? 15_000 });
   const channels = opts.channels;
   const health = new ChannelHealth();
-  const pollers = new Map<string, AccountPoller>();
+  const pollers = new PollerSet(opts.steppedPollers ?? false);
 
   const channelById = (id: string) => channels.find((c) => c.id === id);
   // A channel's account never changes (and may cost a hash to work out): grouped once.
@@ -111,15 +111,13 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
   function pollerFor(account: string): AccountPoller | undefined {
     let p = pollers.get(account);
     if (!p && accountChannels(account).length > 0) {
-      p = new AccountPoller({
+      p = pollers.add(account, {
         ...opts.poller,
         client: clientFor(account),
         budgetPerSecond: opts.queryBudgetPerSecond,
         clock,
         onError: (err, what) => log.warn({ account: account.replace(/#.*$/, '#…'), what, err: String(err) }, 'DashScope poller call failed'),
       });
-      pollers.set(account, p);
-      p.start();
     }
     return p;
   }
@@ -199,8 +197,8 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
     start,
     poll,
     cancel,
-    close() {
-      for (const p of pollers.values()) p.stop();
-    },
+    close: () => pollers.stop(),
+    stepPollers: () => pollers.step(),
+    nextPollerWork: () => pollers.nextWork(),
   };
 }

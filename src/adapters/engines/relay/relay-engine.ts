@@ -12,8 +12,8 @@
  * The flow: create-step.ts -> follow-step.ts (the shared upstream/follow-upstream-task.ts) ->
  * upstream/collect-result.ts; this file wires them to the poller and reads the saved state (relay-state.ts).
  */
-import type { Clock, Engine, MediaFetcher, MediaProber } from '../../../domain/ports.js';
-import { AccountPoller } from '../upstream/account-poller.js';
+import type { Clock, MediaFetcher, MediaProber } from '../../../domain/ports.js';
+import { PollerSet, type UpstreamEngine } from '../upstream/poller-set.js';
 import { failedStep, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
 import { createStep, sendCreate } from './create-step.js';
 import type { RelayDeps } from './relay-deps.js';
@@ -42,11 +42,11 @@ export interface RelayEngineOptions {
   api?: RelayApi;
   /** Worker slots in this process; default maxConcurrent (0: an API-only process). */
   slots?: number;
+  /** The poller runs only when stepped (stepPollers), on the given clock: tests. Default false. */
+  steppedPollers?: boolean;
 }
 
-export interface RelayEngine extends Engine {
-  close(): void;
-}
+export type RelayEngine = UpstreamEngine;
 
 export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
   const clock = opts.clock ?? systemClock;
@@ -55,14 +55,14 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
   const api =
     opts.api ??
     createRelayApi({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, createTimeoutMs: opts.createTimeoutMs ?? 30_000, queryTimeoutMs: opts.queryTimeoutMs ?? 15_000, idempotentCreates: idempotent });
+  const pollers = new PollerSet(opts.steppedPollers ?? false);
   // Single queries only (no list): every tracked task about once a second, longest-unchecked first, in budget.
-  const poller = new AccountPoller({
+  const poller = pollers.add('relay', {
     client: { query: (id) => api.query(id) },
     budgetPerSecond: opts.queryBudgetPerSecond,
     clock,
     onError: (err, what) => log.warn({ what, err: String(err) }, 'relay poller call failed'),
   });
-  poller.start();
   const d: RelayDeps = {
     clock,
     log,
@@ -107,6 +107,8 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
       if (ok) poller.untrack(st.upstreamTaskId);
       return ok ? 'cancelled' : 'not_cancellable';
     },
-    close: () => poller.stop(),
+    close: () => pollers.stop(),
+    stepPollers: () => pollers.step(),
+    nextPollerWork: () => pollers.nextWork(),
   };
 }

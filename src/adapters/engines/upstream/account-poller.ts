@@ -16,7 +16,7 @@
  * (budget-loop.ts).
  */
 import type { Clock } from '../../../domain/ports.js';
-import { BudgetLoop } from './budget-loop.js';
+import { BudgetLoop, type IdleReason } from './budget-loop.js';
 import { ListSweeper, type SweepTarget } from './list-sweeper.js';
 import { TokenBucket } from './token-bucket.js';
 import { UpstreamCallError } from './upstream-call-error.js';
@@ -46,6 +46,8 @@ export interface PollerOptions {
   /** A task nobody has waited for this long is dropped (its worker is gone). Default 120000. */
   forgetAfterMs?: number;
   onError?: (err: unknown, what: string) => void;
+  /** Told when new work arrives (a task to follow, a request), for a caller that steps the poller itself. */
+  onWork?: () => void;
 }
 
 /** What the poller knows of one upstream task. */
@@ -84,7 +86,7 @@ export class AccountPoller {
   private readonly explicit: Explicit[] = [];
   private readonly sweeper: ListSweeper | null;
   private readonly runner: BudgetLoop<PollerAction>;
-  private readonly o: Required<Omit<PollerOptions, 'onError'>> & Pick<PollerOptions, 'onError'>;
+  private readonly o: Required<Omit<PollerOptions, 'onError' | 'onWork'>> & Pick<PollerOptions, 'onError' | 'onWork'>;
 
   constructor(opts: PollerOptions) {
     this.o = {
@@ -109,7 +111,13 @@ export class AccountPoller {
           onError: (err, what) => this.noteFailedCall(err, what),
         })
       : null;
-    this.runner = new BudgetLoop<PollerAction>({ bucket: this.bucket, clock: this.o.clock, maxInFlight: this.o.maxInFlight, pick: (now) => this.pick(now) });
+    this.runner = new BudgetLoop<PollerAction>({
+      bucket: this.bucket,
+      clock: this.o.clock,
+      maxInFlight: this.o.maxInFlight,
+      pick: (now) => this.pick(now),
+      ...(this.o.onWork && { onKick: this.o.onWork }),
+    });
   }
 
   /** Starts following an upstream task (idempotent). createdAtMs: our clock, just before the create. */
@@ -270,6 +278,11 @@ export class AccountPoller {
    */
   step(): Promise<PollerAction | null> {
     return this.runner.step();
+  }
+
+  /** After a step() that took nothing: why (see BudgetLoop.idleReason). */
+  idleReason(): IdleReason {
+    return this.runner.idleReason;
   }
 
   private kick(): void {
