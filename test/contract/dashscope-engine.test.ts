@@ -2,6 +2,7 @@
  * The shared engine contract, run against the DashScope engine on the fake DashScope. The fake renders
  * what the real model would deliver (the spec's sizes, 30 fps, H.264 + AAC, the requested duration);
  * for image-to-video it reads the first frame's size from the URL, as the model keeps the input aspect.
+ * Engine and fake share one stepped clock.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,17 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll } from 'vitest';
-import { createDashscopeEngine, type DashscopeEngine } from '../../src/adapters/engines/dashscope/dashscope-engine.js';
+import { createDashscopeEngine } from '../../src/adapters/engines/dashscope/dashscope-engine.js';
 import { ffmpegPath } from '../../src/adapters/media/ffmpeg-paths.js';
 import { createFfprobeProber } from '../../src/adapters/media/probe.js';
-import { createSafeFetcher } from '../../src/adapters/media/safe-fetch.js';
 import { sizeForInput, sizeForRatio, type AspectRatio, type Resolution } from '../../src/domain/output-size.js';
-import { startFakeDashscope, type FakeDashscope } from '../../src/dev/fake-dashscope/fake-dashscope.js';
+import { startFakeDashscope } from '../../src/dev/fake-dashscope/fake-dashscope.js';
 import { runEngineContract } from './engine-contract.js';
+import { steppedClock, steppedUpstreamOptions, upstreamHarness, type UpstreamTaskStatus } from './engine-driver.js';
 
 const run = promisify(execFile);
-let fake: FakeDashscope | undefined;
-let engine: DashscopeEngine | undefined;
 let scratch: string | undefined;
 
 /** Renders like the model: spec size, 30 fps, H.264 yuv420p + AAC, `duration` seconds. */
@@ -45,23 +44,37 @@ async function renderLikeTheModel(task: { model: string; input: unknown; paramet
 }
 
 afterAll(async () => {
-  engine?.close();
-  await fake?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
+
+/** The fake's statuses in the contract's words. */
+const asContract = (status: string): UpstreamTaskStatus =>
+  status === 'SUCCEEDED' ? 'succeeded' : status === 'FAILED' ? 'failed' : status === 'CANCELED' ? 'cancelled' : 'open';
 
 runEngineContract(
   'DashScope engine (on the fake DashScope)',
   async () => {
-    fake = await startFakeDashscope({ keys: [{ key: 'sk-contract', account: 'acct-contract' }], pendingMs: 300, runningMs: 1200, render: renderLikeTheModel });
-    engine = createDashscopeEngine({
-      channels: [{ id: 'main', baseUrl: fake.url, apiKey: 'sk-contract', maxConcurrent: 2, priority: 0, weight: 1 }],
-      queryBudgetPerSecond: 20,
-      fetcher: createSafeFetcher({ allowLoopback: true, timeoutMs: 30_000, maxRedirects: 2 }),
-      prober: createFfprobeProber(),
-      pollWaitMs: 2000,
+    // The engine and the fake read one stepped clock: PENDING, RUNNING and SUCCEEDED follow stepped time.
+    const clock = steppedClock();
+    // The fake counts its query limit on real time, which stepped time outruns; the budget has its own tests.
+    const fake = await startFakeDashscope({
+      keys: [{ key: 'sk-contract', account: 'acct-contract' }],
+      pendingMs: 300,
+      runningMs: 1200,
+      render: renderLikeTheModel,
+      nowMs: clock.nowMs,
+      queryLimitPerSecond: 10_000,
     });
-    return engine;
+    return upstreamHarness({
+      clock,
+      make: () =>
+        createDashscopeEngine({
+          ...steppedUpstreamOptions(clock),
+          channels: [{ id: 'main', baseUrl: fake.url, apiKey: 'sk-contract', maxConcurrent: 2, priority: 0, weight: 1 }],
+        }),
+      upstreamTasks: async () => fake.tasks().sort((a, b) => a.createdAtMs - b.createdAtMs).map((t) => asContract(t.status)),
+      close: () => fake.close(),
+    });
   },
   { timeoutMs: 60_000 },
 );

@@ -1,6 +1,7 @@
 /**
- * The Engine contract: what every engine (local ffmpeg, DashScope, ...) must do, through the Engine
- * interface alone. Also exports the ffprobe/frame helpers the engine tests share.
+ * The Engine contract: what every engine (local ffmpeg, DashScope, relay) must do, through the Engine
+ * interface alone, driven on a stepped clock (engine-driver.ts). Also exports the ffprobe/frame helpers
+ * the engine tests share.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -10,10 +11,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath, ffprobePath } from '../../src/adapters/media/ffmpeg-paths.js';
 import { sizeForInput, sizeForRatio, type FrameSize } from '../../src/domain/output-size.js';
-import type { Engine, EngineContext, EngineJob, EngineStep, LocalMedia } from '../../src/domain/ports.js';
+import type { EngineJob, EngineStep, LocalMedia } from '../../src/domain/ports.js';
 import type { GenerationRequest } from '../../src/domain/request.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
+import { DriverError, recordingContext, runJob, settle, type EngineHarness, type RunOutcome, type UpstreamTaskStatus } from './engine-driver.js';
 
 const run = promisify(execFile);
 
@@ -103,65 +105,39 @@ export function baseRequest(overrides: Partial<GenerationRequest>): GenerationRe
   };
 }
 
-export interface RunOutcome {
-  step: EngineStep;
-  progress: number[];
-}
-
-/** Drives an engine as the worker does: start, then poll while running (waiting when told to). */
-export async function runToEnd(engine: Engine, job: EngineJob, signal = new AbortController().signal, onProgress?: (percent: number) => void): Promise<RunOutcome> {
-  const progress: number[] = [];
-  let state: string | null = null;
-  const ctx: EngineContext = {
-    signal,
-    onProgress: (percent) => {
-      progress.push(percent);
-      onProgress?.(percent);
-    },
-    saveState: async (s) => {
-      state = s;
-    },
-    acquireChannel: async (candidates) => candidates[0]?.id ?? null,
-  };
-  let step = await engine.start(job, ctx);
-  while (step.kind === 'running' || step.kind === 'wait') {
-    const delayMs = step.kind === 'wait' ? step.retryAfterMs : 1000;
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    step = step.kind === 'running' ? await engine.poll(job, step.state, ctx) : state ? await engine.poll(job, state, ctx) : await engine.start(job, ctx);
-  }
-  return { step, progress };
-}
 
 // ---------- the contract ----------
 
 export interface EngineContractOptions {
-  /** Per-test timeout: an upstream engine takes minutes. */
+  /** Per-test timeout: an upstream engine does real renders and downloads. */
   timeoutMs?: number;
 }
 
-export function runEngineContract(name: string, makeEngine: () => Engine | Promise<Engine>, opts: EngineContractOptions = {}): void {
+/** The contract, on a stepped clock (engine-driver.ts): nothing sleeps, the driver moves time. */
+export function runEngineContract(name: string, makeHarness: () => Promise<EngineHarness>, opts: EngineContractOptions = {}): void {
   const timeoutMs = opts.timeoutMs ?? 60_000;
 
   describe(`Engine contract: ${name}`, () => {
     let dir: string;
     let fx: Fixtures;
     let server: FixtureServer;
-    let engine: Engine;
+    let h: EngineHarness;
 
     beforeAll(async () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-engine-contract-'));
       fx = await makeFixtures(path.join(dir, 'fixtures'));
       server = await startFixtureServer(fx.dir);
-      engine = await makeEngine();
+      h = await makeHarness();
     });
     afterAll(async () => {
+      await h?.close();
       await server?.close();
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
     /** Local files for engines that read them; fixture-server URLs for engines that fetch. */
     function job(taskId: string, request: GenerationRequest, media: { firstFrame?: LocalMedia }): EngineJob {
-      const local = engine.needsLocalInputs;
+      const local = h.engine.needsLocalInputs;
       return {
         taskId,
         request,
@@ -184,21 +160,126 @@ export function runEngineContract(name: string, makeEngine: () => Engine | Promi
       }
     }
 
+    /** The upstream tasks created since `before` (an engine without an upstream: none). */
+    async function createdSince(before: UpstreamTaskStatus[] | undefined): Promise<UpstreamTaskStatus[]> {
+      const now = (await h.upstreamTasks?.()) ?? [];
+      return now.slice(before?.length ?? 0);
+    }
+
+    const t2v = (durationSeconds = 2) => baseRequest({ mode: 't2v', resolution: '720P', durationSeconds, size: '16:9' });
+    const t2vSize = sizeForRatio('720P', '16:9');
+
     it('describes itself and declares at least one slot', () => {
-      expect(engine.id).toMatch(/^[a-z0-9_-]+$/);
-      expect(engine.description.length).toBeGreaterThan(10);
-      expect(engine.capacity).toBeGreaterThanOrEqual(1);
+      expect(h.engine.id).toMatch(/^[a-z0-9_-]+$/);
+      expect(h.engine.description.length).toBeGreaterThan(10);
+      expect(h.engine.capacity).toBeGreaterThanOrEqual(1);
     });
 
     it('renders a 2 s 720P text-to-video job to an MP4 that meets the output spec', async () => {
-      const request = baseRequest({ mode: 't2v', resolution: '720P', durationSeconds: 2, size: '16:9' });
-      await expectDone(await runToEnd(engine, job('contract_t2v', request, {})), sizeForRatio('720P', '16:9'), 2);
+      await expectDone(await runJob(h, job('contract_t2v', t2v(), {})), t2vSize, 2);
     }, timeoutMs);
 
     it("renders a first-frame image-to-video job at the image's aspect, meeting the output spec", async () => {
       const request = baseRequest({ mode: 'i2v_first_frame', resolution: '720P', durationSeconds: 2, firstFrameUrl: 'fixture:red.png' });
-      const outcome = await runToEnd(engine, job('contract_i2v', request, { firstFrame: image(fx.redPng, 800, 600) }));
+      const outcome = await runJob(h, job('contract_i2v', request, { firstFrame: image(fx.redPng, 800, 600) }));
       await expectDone(outcome, sizeForInput('720P', { width: 800, height: 600 }), 2);
+    }, timeoutMs);
+
+    it('fails for good, creating and saving nothing, a job that lacks the media its mode needs', async () => {
+      const before = await h.upstreamTasks?.();
+      const request = baseRequest({ mode: 'i2v_first_frame', firstFrameUrl: 'fixture:red.png' });
+      const { ctx, saved } = recordingContext();
+      const step = await settle(h, h.engine.start(job('contract_no_media', request, {}), ctx));
+      expect(step).toMatchObject({ kind: 'failed', retryable: false, error: { reason: 'missing_input' } });
+      expect(saved).toEqual([]);
+      expect(await createdSince(before)).toEqual([]);
+    }, timeoutMs);
+
+    it('refuses a saved state it did not write: poll fails for good and cancel declines', async () => {
+      const { ctx } = recordingContext();
+      const step = await settle(h, h.engine.poll(job('contract_bad_state', t2v(), {}), 'not a state of this engine', ctx));
+      expect(step).toMatchObject({ kind: 'failed', retryable: false });
+      expect(await settle(h, h.engine.cancel('not a state of this engine'))).toBe('not_cancellable');
+    }, timeoutMs);
+
+    it('resumes from its last saved state in a new instance, without creating the task twice upstream', async () => {
+      const before = await h.upstreamTasks?.();
+      const j = job('contract_resume', t2v(), {});
+      const { ctx, saved } = recordingContext();
+      const first = await settle(h, h.engine.start(j, ctx));
+      if (first.kind === 'done') {
+        // It finished inside start() and saved nothing: after a restart a task simply starts over.
+        expect(saved).toEqual([]);
+        expect(await createdSince(before)).toEqual([]);
+        return;
+      }
+      expect(first.kind, JSON.stringify(first)).toBe('running');
+      if (first.kind !== 'running') return;
+      // The worker stops here (the process dies); a new one resumes from the state the store holds.
+      await h.restart();
+      await expectDone(await runJob(h, j, { state: first.state }), t2vSize, 2);
+      expect(await createdSince(before)).toEqual(['succeeded']);
+    }, timeoutMs);
+
+    it('cancels a task it has submitted, also upstream; a local render is stopped through the signal instead', async () => {
+      const before = await h.upstreamTasks?.();
+      if (!before) {
+        expect(await h.engine.cancel('whatever state it is in')).toBe('not_cancellable');
+        return;
+      }
+      const { ctx } = recordingContext();
+      // A longer render, so a real upstream cannot finish it before the cancel arrives.
+      const first = await settle(h, h.engine.start(job('contract_cancel', t2v(10), {}), ctx));
+      expect(first.kind, JSON.stringify(first)).toBe('running');
+      if (first.kind !== 'running') return;
+      expect(await settle(h, h.engine.cancel(first.state))).toBe('cancelled');
+      expect(await createdSince(before)).toEqual(['cancelled']);
+    }, timeoutMs);
+
+    it('stops at once when aborted mid-run, leaves no output, and finishes from its saved state afterwards', async () => {
+      const before = await h.upstreamTasks?.();
+      const j = job('contract_abort', t2v(), {});
+      const controller = new AbortController();
+      // Aborted at the first sign of work in progress, or when the engine first waits for time to pass.
+      const { ctx, saved } = recordingContext({ signal: controller.signal, onProgress: () => controller.abort() });
+      let state: string | null = null;
+      let last: EngineStep | undefined;
+      try {
+        last = await settle(h, h.engine.start(j, ctx), { abortWhenWaiting: controller });
+        while (last.kind === 'running' && !controller.signal.aborted) {
+          state = last.state;
+          last = await settle(h, h.engine.poll(j, state, ctx), { abortWhenWaiting: controller });
+        }
+      } catch (e) {
+        if (e instanceof DriverError) throw e;
+        last = undefined; // the call in progress gave up by throwing (a local render: AbortError)
+      }
+      expect(controller.signal.aborted).toBe(true);
+      expect(last?.kind).not.toBe('done');
+      if (last?.kind === 'running') state = last.state;
+      await expect(stat(j.outputPath)).rejects.toMatchObject({ code: 'ENOENT' });
+      await expectDone(await runJob(h, j, { state: state ?? saved.at(-1) ?? null }), t2vSize, 2);
+      // An upstream engine created the task once, abort or not.
+      expect(await createdSince(before)).toEqual(before ? ['succeeded'] : []);
+    }, timeoutMs);
+
+    it('waits, creating and saving nothing, while no channel slot is free, and runs once one is', async () => {
+      const before = await h.upstreamTasks?.();
+      const j = job('contract_full', t2v(), {});
+      let asked = 0;
+      const { ctx, saved } = recordingContext({ acquireChannel: async () => (asked++, null) });
+      const step = await settle(h, h.engine.start(j, ctx));
+      if (asked === 0) {
+        // No channel slots: it runs within the worker's slots (its capacity), so it never waits on them.
+        await expectDone({ step, progress: [], saved }, t2vSize, 2);
+        return;
+      }
+      expect(step).toMatchObject({ kind: 'wait' });
+      if (step.kind === 'wait') expect(step.retryAfterMs).toBeGreaterThan(0);
+      expect(saved).toEqual([]);
+      expect(await createdSince(before)).toEqual([]);
+      await expectDone(await runJob(h, j), t2vSize, 2);
+      expect(await createdSince(before)).toEqual(['succeeded']);
     }, timeoutMs);
   });
 }

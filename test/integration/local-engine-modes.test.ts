@@ -11,7 +11,8 @@ import { aspectRatios, sizeForInput, sizeForRatio, type FrameSize } from '../../
 import type { EngineInputs, EngineJob, LocalMedia } from '../../src/domain/ports.js';
 import type { GenerationRequest } from '../../src/domain/request.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
-import { baseRequest, expectColourNear, expectMeetsOutputSpec, frameMeanRgb, image, probeOutput, runToEnd } from '../contract/engine-contract.js';
+import { baseRequest, expectColourNear, expectMeetsOutputSpec, frameMeanRgb, image, probeOutput } from '../contract/engine-contract.js';
+import { runToEnd } from '../contract/engine-driver.js';
 
 const run = promisify(execFile);
 const engine = createLocalEngine({ capacity: 1, threads: 2 });
