@@ -5,11 +5,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDashscopeApi, maxUnreadableReplies, UpstreamCallError, type ChannelAuth } from '../../src/adapters/engines/dashscope/api.js';
+import { createDashscopeApi, maxUnreadableReplies, type ChannelAuth } from '../../src/adapters/engines/dashscope/api.js';
+import { UpstreamCallError } from '../../src/adapters/engines/upstream/upstream-call-error.js';
 import { createDashscopeEngine, type DashscopeEngine } from '../../src/adapters/engines/dashscope/dashscope-engine.js';
 import { createFfprobeProber } from '../../src/adapters/media/probe.js';
 import { createSafeFetcher } from '../../src/adapters/media/safe-fetch.js';
-import { baseRequest, runToEnd } from '../contract/engine-contract.js';
+import { baseRequest } from '../contract/engine-contract.js';
+import { runToEnd } from '../contract/engine-driver.js';
 import { reportedFirstPollFailures, sample, statusOf, wireBody, wireSamples, type RecordedSample } from '../fixtures/dashscope/recorded.js';
 
 interface Reply {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { billedCostMinor, quoteMinor, type PriceTable } from '../../../domain/pricing.js';
 import { reportedFirstPollFailures, sample, statusOf, wireBody, wireSamples, type TextSample } from '../../../../test/fixtures/dashscope/recorded.js';
 import { classifyHttpError, classifyTaskFailure } from './errors.js';
-import { fromCreateReply, fromErrorReply, fromListReply, fromQueryReply, parseStatus, parseUpstreamTime, UpstreamReplyError, type UpstreamTaskView } from './from-upstream.js';
+import { fromCreateReply, fromErrorReply, fromListReply, fromQueryReply, parseStatus, parseUpstreamTime, UpstreamReplyError } from './from-upstream.js';
+import type { UpstreamTaskView } from '../upstream/upstream-task.js';
 
 /** A wall-clock time in UTC+8, as the task query prints it, in epoch ms. */
 const utc8 = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0) => Date.UTC(y, mo - 1, d, h, mi, s, ms) - 8 * 3600_000;
