@@ -1,0 +1,1353 @@
+/**
+ * Generated from openapi.json by `npm run openapi` (openapi-typescript). Do not edit.
+ */
+
+
+export interface paths {
+  "/v1/videos/generations": {
+    /**
+     * Create a video generation
+     * @description Validates, routes (text-to-video, first frame, first + last frame, continuation) and quotes the request, then queues it. Unknown fields are refused. Media URLs may be http(s) URLs, URLs from /v1/files, or data: URIs. Defaults: resolution 1080P, duration 5, size 16:9 (text-to-video only), prompt_extend true, watermark false, seed random.
+     */
+    post: operations["createGeneration"];
+  };
+  "/v1/tasks/{taskId}": {
+    /** Task status */
+    get: operations["getTask"];
+  };
+  "/v1/tasks/{taskId}/cancel": {
+    /**
+     * Cancel a task
+     * @description Cancels a pending or processing task and releases its hold. Cancelling a cancelled task answers it as it is; a completed or failed task, or an upstream task that can no longer be cancelled, is a 409.
+     */
+    post: operations["cancelTask"];
+  };
+  "/v1/tasks": {
+    /** List own tasks */
+    get: operations["listTasks"];
+  };
+  "/v1/tasks/{taskId}/content": {
+    /**
+     * Download a task's video
+     * @description The MP4 of a completed task, with HTTP Range and ETag. 410 once retention deleted it.
+     */
+    get: operations["getTaskContent"];
+  };
+  "/v1/tasks/{taskId}/events": {
+    /** Task status stream (SSE) */
+    get: operations["streamTaskEvents"];
+  };
+  "/v1/tasks/{taskId}/webhooks": {
+    /** A task's webhook deliveries */
+    get: operations["listTaskWebhooks"];
+  };
+  "/v1/tasks/{taskId}/webhooks/redeliver": {
+    /**
+     * Send a task's terminal webhook again
+     * @description Only once the task ended and when it has a callback URL (its own or its key's default); otherwise 409.
+     */
+    post: operations["redeliverTaskWebhook"];
+  };
+  "/v1/files": {
+    /**
+     * Upload a file (image, video, audio)
+     * @description The answer carries a URL usable in any media field of create. Limits: image 20 MB, video 100 MB, audio 15 MB.
+     */
+    post: operations["uploadFile"];
+  };
+  "/v1/uploads/images": {
+    /** Upload an image (seed platform path) */
+    post: operations["uploadImage"];
+  };
+  "/v1/files/{fileId}": {
+    /** An uploaded file */
+    get: operations["getFile"];
+  };
+  "/v1/files/{fileId}/content": {
+    /** Download an uploaded file's bytes */
+    get: operations["getFileContent"];
+  };
+  "/files/{path}": {
+    /**
+     * Download through a signed URL
+     * @description Result URLs work without the API key: the signature is the credential, until the link expires.
+     */
+    get: operations["getSignedFile"];
+  };
+  "/v1/me": {
+    /** The calling key: settings, balance, webhook secret */
+    get: operations["getOwnKey"];
+  };
+  "/v1/usage": {
+    /** The calling key's usage and ledger */
+    get: operations["getOwnUsage"];
+  };
+  "/admin/keys": {
+    /**
+     * List API keys
+     * @description Requires a key with the `admin` scope.
+     */
+    get: operations["listKeys"];
+    /**
+     * Create an API key
+     * @description Requires a key with the `admin` scope.
+     */
+    post: operations["createKey"];
+  };
+  "/admin/keys/{keyId}": {
+    /**
+     * An API key
+     * @description Requires a key with the `admin` scope.
+     */
+    get: operations["getKey"];
+    /**
+     * Revoke an API key (DELETE form)
+     * @description Requires a key with the `admin` scope.
+     */
+    delete: operations["deleteKey"];
+    /**
+     * Change an API key
+     * @description Requires a key with the `admin` scope.
+     */
+    patch: operations["updateKey"];
+  };
+  "/admin/keys/{keyId}/revoke": {
+    /**
+     * Revoke an API key
+     * @description Requires a key with the `admin` scope.
+     */
+    post: operations["revokeKey"];
+  };
+  "/admin/keys/{keyId}/credit": {
+    /**
+     * Credit (or adjust) a key's balance
+     * @description Requires a key with the `admin` scope.
+     */
+    post: operations["creditKey"];
+  };
+  "/admin/usage": {
+    /**
+     * Everyone's usage and ledger
+     * @description Requires a key with the `admin` scope.
+     */
+    get: operations["getUsage"];
+  };
+  "/healthz": {
+    /** Liveness */
+    get: operations["health"];
+  };
+  "/openapi.json": {
+    /** This OpenAPI document */
+    get: operations["getOpenApiDocument"];
+  };
+  "/docs": {
+    /**
+     * Interactive API docs
+     * @description Swagger UI for this document, served from this server (works offline).
+     */
+    get: operations["getDocs"];
+  };
+}
+
+export type webhooks = Record<string, never>;
+
+export interface components {
+  schemas: {
+    CreateGenerationRequest: {
+      /** @constant */
+      model: "wan2.7";
+      prompt?: string;
+      negative_prompt?: string;
+      image_urls?: string[];
+      image_with_roles?: ({
+          url: string;
+          /**
+           * @default first_frame
+           * @enum {string}
+           */
+          role?: "first_frame" | "last_frame";
+        })[];
+      video_urls?: string[];
+      audio_url?: string;
+      /** @description 720P or 1080P, in any letter case (normalised to upper case). */
+      resolution?: string;
+      duration?: number;
+      /** @enum {string} */
+      size?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+      /** @enum {string} */
+      aspect_ratio?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+      prompt_extend?: boolean;
+      watermark?: boolean;
+      seed?: number;
+      /** Format: uri */
+      callback_url?: string;
+      /** Format: uri */
+      webhook?: string;
+    };
+    CreateKeyRequest: {
+      name: string;
+      /**
+       * @default [
+       *   "user"
+       * ]
+       */
+      scopes?: ("admin" | "user")[];
+      /** @description Expiry (unix seconds); none = never. */
+      expires_at?: number;
+      /** @description Starting balance in major units; none = unlimited. */
+      balance?: number;
+      limits?: components["schemas"]["KeyLimitsInput"];
+      /**
+       * Format: uri
+       * @description Default webhook for this key's tasks (a task's callback_url wins).
+       */
+      webhook_url?: string;
+    };
+    UpdateKeyRequest: {
+      name?: string;
+      scopes?: ("admin" | "user")[];
+      /** @description Expiry (unix seconds); null = never. */
+      expires_at?: number | null;
+      limits?: components["schemas"]["KeyLimitsInput"];
+      webhook_url?: string | null;
+      /** @description true: no balance check; false: give the key a balance (starting at 0). */
+      unlimited?: boolean;
+    };
+    KeyLimitsInput: {
+      /** @description Requests per minute on /v1 routes; null = no limit. */
+      requests_per_minute?: number | null;
+      /** @description Tasks of this key processing at once; null = no limit. */
+      max_running?: number | null;
+      /** @description Tasks of this key waiting in the queue; null = no limit. */
+      max_queued?: number | null;
+    };
+    CreditRequest: {
+      /** @description Major units; negative for an adjustment. At most as many decimals as the currency has. */
+      amount: number;
+      note?: string;
+    };
+    MultipartUpload: {
+      /**
+       * Format: binary
+       * @description The image, video or audio file.
+       */
+      file: string;
+    };
+    /** @description The error envelope of every endpoint. */
+    ErrorEnvelope: {
+      error: {
+        /** @description The HTTP status. */
+        code: number;
+        /** @enum {string} */
+        type: "invalid_request_error" | "authentication_error" | "payment_required" | "permission_error" | "not_found_error" | "conflict_error" | "rate_limit_error" | "server_error" | "bad_gateway" | "service_unavailable";
+        /** @description For humans; may change. */
+        message: string;
+        /** @description The offending field, query parameter or header, where there is one. */
+        param?: string;
+        /** @description Machine code of the failure (e.g. `mixed_media_not_allowed`, `task_not_found`); stable. */
+        reason: string;
+      };
+      /** @description `req_…`, also in the `x-request-id` header. */
+      request_id: string;
+    };
+    /** @description A generation task (spec section 3). */
+    Task: {
+      /** @description `task_` + a 26-character ULID. */
+      id: string;
+      /**
+       * @description Clients must treat an unknown non-terminal status as "keep polling".
+       * @enum {string}
+       */
+      status: "pending" | "processing" | "completed" | "failed" | "cancelled";
+      progress: number;
+      /** @enum {string} */
+      mode: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation";
+      /** @constant */
+      model: "wan2.7";
+      engine: {
+        id: string;
+        description: string;
+      };
+      /** @description Unix seconds. */
+      created: number;
+      /** @description Unix seconds. */
+      started?: number;
+      /** @description Unix seconds. */
+      completed?: number;
+      /** @description Seconds the render is expected to take. */
+      estimated_time: number;
+      /** @description Seconds since the render started (final once completed). */
+      actual_time?: number;
+      /** @description While pending: tasks ahead in the queue. */
+      queue_position?: number;
+      /** @description The hold while pending or processing, the captured price once completed, 0 when failed or cancelled. */
+      cost: number;
+      currency: string;
+      parameters: {
+        /** @enum {string} */
+        resolution: "720P" | "1080P";
+        /** @description Seconds. */
+        duration: number;
+        /**
+         * @description Text-to-video only.
+         * @enum {string}
+         */
+        size?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+        prompt_extend: boolean;
+        watermark: boolean;
+        seed: number;
+      };
+      warnings?: string[];
+      /** @description Only when completed. */
+      result?: {
+        videos: {
+            /** @description One signed URL that works without the API key until `expires_at`; empty once the video expired. */
+            url: string[];
+            /** @description Unix seconds. */
+            expires_at?: number;
+            /**
+             * @description Retention deleted the video; the task keeps its metadata.
+             * @constant
+             */
+            expired?: true;
+            width: number;
+            height: number;
+            /** @description Seconds. */
+            duration: number;
+            fps: number;
+          }[];
+      };
+      /** @description The task's latest webhook delivery (GET /v1/tasks/{taskId} only). */
+      webhook?: {
+        /** @enum {string} */
+        status: "pending" | "delivered" | "failed";
+        attempts: number;
+        last_status_code: number | null;
+        last_error: string | null;
+        /** @description Deliveries of this task so far (redeliveries included). */
+        deliveries: number;
+      };
+      /** @description When retention deleted the video. */
+      result_expired_at?: number;
+      /** @description The prompt after intelligent rewriting. */
+      actual_prompt?: string;
+      /** @description Only when failed. */
+      error?: {
+        /** @description HTTP status the failure maps to. */
+        code: number;
+        /** @enum {string} */
+        type: "invalid_request_error" | "authentication_error" | "payment_required" | "permission_error" | "not_found_error" | "conflict_error" | "rate_limit_error" | "server_error" | "bad_gateway" | "service_unavailable";
+        message: string;
+        /** @description Machine code (e.g. `moderation`, `bad_media`). */
+        reason: string;
+      };
+    };
+    /** @description The seed platform shape: one entry per created task. */
+    CreateGenerationReply: {
+      /** @constant */
+      code: 200;
+      data: ({
+          /**
+           * @description `submitted`, or the terminal status when `Prefer: wait` saw the task end.
+           * @enum {string}
+           */
+          status: "submitted" | "completed" | "failed" | "cancelled";
+          task_id: string;
+        })[];
+    };
+    TaskReply: {
+      /** @constant */
+      code: 200;
+      data: components["schemas"]["Task"];
+    };
+    TaskListReply: {
+      /** @constant */
+      code: 200;
+      /** @description Newest first. */
+      data: components["schemas"]["Task"][];
+      has_more: boolean;
+      /** @description Pass as `after` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
+    Usage: {
+      currency: string;
+      totals: {
+        /** @description Major units of the price table currency. */
+        credited: number;
+        /** @description Major units of the price table currency. */
+        held: number;
+        /** @description Major units of the price table currency. */
+        captured: number;
+        /** @description Major units of the price table currency. */
+        released: number;
+        /** @description Holds not yet captured or released. */
+        outstanding: number;
+        tasks: number;
+      };
+      /** @description Newest first. */
+      entries: ({
+          id: string;
+          key_id: string;
+          task_id: string | null;
+          /** @enum {string} */
+          kind: "credit" | "hold" | "capture" | "release";
+          /** @description Major units of the price table currency. */
+          amount: number;
+          /** @description null for unlimited keys. */
+          balance_after: number | null;
+          /** @description Unix seconds. */
+          created: number;
+          note: string | null;
+        })[];
+      /** @description Pass as `after` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
+    UsageReply: {
+      /** @constant */
+      code: 200;
+      data: components["schemas"]["Usage"];
+    };
+    /** @description An API key (never its secret). */
+    Key: {
+      id: string;
+      name: string;
+      /** @description First characters of the secret, to recognise the key. */
+      prefix: string;
+      scopes: ("admin" | "user")[];
+      /** @description Unix seconds. */
+      created: number;
+      expires_at: number | null;
+      revoked: boolean;
+      unlimited: boolean;
+      /** @description null for unlimited keys. */
+      balance: number | null;
+      currency: string;
+      limits: {
+        requests_per_minute: number | null;
+        max_running: number | null;
+        max_queued: number | null;
+      };
+      webhook_url: string | null;
+    };
+    KeyReply: {
+      /** @constant */
+      code: 200;
+      data: components["schemas"]["Key"];
+    };
+    KeyListReply: {
+      /** @constant */
+      code: 200;
+      data: components["schemas"]["Key"][];
+    };
+    OwnKeyReply: {
+      /** @constant */
+      code: 200;
+      data: {
+        id: string;
+        name: string;
+        /** @description First characters of the secret, to recognise the key. */
+        prefix: string;
+        scopes: ("admin" | "user")[];
+        /** @description Unix seconds. */
+        created: number;
+        expires_at: number | null;
+        revoked: boolean;
+        unlimited: boolean;
+        /** @description null for unlimited keys. */
+        balance: number | null;
+        currency: string;
+        limits: {
+          requests_per_minute: number | null;
+          max_running: number | null;
+          max_queued: number | null;
+        };
+        webhook_url: string | null;
+        /** @description Verifies the signatures of this key's webhooks. */
+        webhook_secret: string;
+      };
+    };
+    CreatedKeyReply: {
+      /** @constant */
+      code: 200;
+      data: {
+        id: string;
+        name: string;
+        /** @description First characters of the secret, to recognise the key. */
+        prefix: string;
+        scopes: ("admin" | "user")[];
+        /** @description Unix seconds. */
+        created: number;
+        expires_at: number | null;
+        revoked: boolean;
+        unlimited: boolean;
+        /** @description null for unlimited keys. */
+        balance: number | null;
+        currency: string;
+        limits: {
+          requests_per_minute: number | null;
+          max_running: number | null;
+          max_queued: number | null;
+        };
+        webhook_url: string | null;
+        /** @description The secret: shown this once only. */
+        key: string;
+        webhook_secret: string;
+      };
+    };
+    File: {
+      id: string;
+      /** @constant */
+      object: "file";
+      /** @description Usable in any media field of create by the same key. */
+      url: string;
+      /** @enum {string} */
+      kind: "image" | "video" | "audio";
+      content_type: string;
+      bytes: number;
+      /** @description Unix seconds. */
+      created: number;
+      /** @description Unix seconds. */
+      expires_at: number;
+    };
+    FileReply: {
+      /** @constant */
+      code: 200;
+      data: components["schemas"]["File"];
+    };
+    WebhookDelivery: {
+      id: string;
+      /** @description `task.completed`, `task.failed` or `task.cancelled`. */
+      event: string;
+      url: string;
+      /** @enum {string} */
+      status: "pending" | "delivered" | "failed";
+      attempts: number;
+      last_status_code: number | null;
+      last_error: string | null;
+      /** @description Unix seconds. */
+      created: number;
+      /** @description While pending. */
+      next_attempt_at: number | null;
+      delivered: number | null;
+    };
+    TaskWebhooksReply: {
+      /** @constant */
+      code: 200;
+      data: {
+        task_id: string;
+        callback_url: string | null;
+        deliveries: components["schemas"]["WebhookDelivery"][];
+      };
+    };
+    RedeliveryReply: {
+      /** @constant */
+      code: 202;
+      data: components["schemas"]["WebhookDelivery"];
+    };
+    Health: {
+      /** @constant */
+      ok: true;
+    };
+  };
+  responses: {
+    /** @description Invalid input: `param` names the field, `reason` the rule. */
+    BadRequest: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description Missing, invalid, revoked or expired API key. */
+    Unauthorized: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description The key's balance is too low for the hold. */
+    PaymentRequired: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description The key lacks the scope, or a signed link is invalid or expired. */
+    Forbidden: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description Unknown id, or another key's (existence never leaks). */
+    NotFound: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description The request conflicts with the current state (e.g. an Idempotency-Key reused with another body). */
+    Conflict: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description Retention deleted the resource. */
+    Gone: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description If-Match / If-Unmodified-Since did not match. */
+    PreconditionFailed: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description Body or upload too large. */
+    PayloadTooLarge: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description The Range lies outside the file. */
+    RangeNotSatisfiable: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description Per-key rate, concurrency or queue limit; see Retry-After. */
+    RateLimited: {
+      headers: {
+        /** @description Seconds to wait before trying again. */
+        "Retry-After"?: number;
+      };
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description A bug; never for bad input. */
+    ServerError: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+  };
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+
+export type $defs = Record<string, never>;
+
+export type external = Record<string, never>;
+
+export interface operations {
+
+  /**
+   * Create a video generation
+   * @description Validates, routes (text-to-video, first frame, first + last frame, continuation) and quotes the request, then queues it. Unknown fields are refused. Media URLs may be http(s) URLs, URLs from /v1/files, or data: URIs. Defaults: resolution 1080P, duration 5, size 16:9 (text-to-video only), prompt_extend true, watermark false, seed random.
+   */
+  createGeneration: {
+    parameters: {
+      header?: {
+        /** @description Makes create safe to retry: the same key with the same body within 24 h returns the same task; with a different body, 409. */
+        "Idempotency-Key"?: string;
+        /** @description RFC 7240 preferences. `wait=N` (1..60 s, larger values clamped) holds the answer until the task ends or N seconds pass; `Preference-Applied` echoes the wait used. Unusable preferences are ignored. */
+        Prefer?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CreateGenerationRequest"];
+      };
+    };
+    responses: {
+      /** @description The task was accepted. */
+      200: {
+        headers: {
+          /** @description With Prefer: wait, the wait used. */
+          "Preference-Applied"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["CreateGenerationReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      402: components["responses"]["PaymentRequired"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** Task status */
+  getTask: {
+    parameters: {
+      header?: {
+        /** @description RFC 7240 preferences. `wait=N` (1..60 s, larger values clamped) holds the answer until the task ends or N seconds pass; `Preference-Applied` echoes the wait used. Unusable preferences are ignored. */
+        Prefer?: string;
+      };
+      path: {
+        /** @description The task's id, `task_` + a 26-character ULID, as returned by create. */
+        taskId: string;
+      };
+    };
+    responses: {
+      /** @description The task. */
+      200: {
+        headers: {
+          /** @description With Prefer: wait, the wait used. */
+          "Preference-Applied"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Cancel a task
+   * @description Cancels a pending or processing task and releases its hold. Cancelling a cancelled task answers it as it is; a completed or failed task, or an upstream task that can no longer be cancelled, is a 409.
+   */
+  cancelTask: {
+    parameters: {
+      path: {
+        /** @description The task's id, `task_` + a 26-character ULID, as returned by create. */
+        taskId: string;
+      };
+    };
+    responses: {
+      /** @description The task after the cancel. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TaskReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** List own tasks */
+  listTasks: {
+    parameters: {
+      query?: {
+        /** @description One status (`pending`, `processing`, `completed`, `failed`, `cancelled`) or a comma list; a repeated parameter works too. */
+        status?: string | string[];
+        /** @description Only tasks created at or after this time (unix seconds). */
+        from?: number;
+        /** @description Only tasks created before this time (unix seconds); must be later than 'from'. */
+        to?: number;
+        /** @description Page size. */
+        limit?: number;
+        /** @description Cursor: the `next_cursor` of the previous page (a task id). */
+        after?: string;
+      };
+    };
+    responses: {
+      /** @description A page of tasks, newest first. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TaskListReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Download a task's video
+   * @description The MP4 of a completed task, with HTTP Range and ETag. 410 once retention deleted it.
+   */
+  getTaskContent: {
+    parameters: {
+      header?: {
+        /** @description A byte range (`bytes=0-1023`): answered with 206, or 416 when it lies outside the file. */
+        Range?: string;
+        /** @description An ETag from an earlier answer: 304 when unchanged. */
+        "If-None-Match"?: string;
+      };
+      path: {
+        /** @description The task's id, `task_` + a 26-character ULID, as returned by create. */
+        taskId: string;
+      };
+    };
+    responses: {
+      /** @description The video. */
+      200: {
+        headers: {
+          /** @description Validator for If-None-Match. */
+          ETag?: string;
+          /** @description `bytes`. */
+          "Accept-Ranges"?: string;
+          /** @description When the file was written. */
+          "Last-Modified"?: string;
+        };
+        content: {
+          "video/mp4": string;
+        };
+      };
+      /** @description The requested byte range. */
+      206: {
+        headers: {
+          /** @description The range sent. */
+          "Content-Range"?: string;
+        };
+        content: {
+          "video/mp4": string;
+        };
+      };
+      /** @description Not modified (If-None-Match / If-Modified-Since). */
+      304: {
+        content: never;
+      };
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      410: components["responses"]["Gone"];
+      412: components["responses"]["PreconditionFailed"];
+      416: components["responses"]["RangeNotSatisfiable"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** Task status stream (SSE) */
+  streamTaskEvents: {
+    parameters: {
+      path: {
+        /** @description The task's id, `task_` + a 26-character ULID, as returned by create. */
+        taskId: string;
+      };
+    };
+    responses: {
+      /** @description The current state at once, then every change until the task ends. */
+      200: {
+        content: {
+          "text/event-stream": string;
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** A task's webhook deliveries */
+  listTaskWebhooks: {
+    parameters: {
+      path: {
+        /** @description The task's id, `task_` + a 26-character ULID, as returned by create. */
+        taskId: string;
+      };
+    };
+    responses: {
+      /** @description The deliveries, oldest first. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TaskWebhooksReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Send a task's terminal webhook again
+   * @description Only once the task ended and when it has a callback URL (its own or its key's default); otherwise 409.
+   */
+  redeliverTaskWebhook: {
+    parameters: {
+      path: {
+        /** @description The task's id, `task_` + a 26-character ULID, as returned by create. */
+        taskId: string;
+      };
+    };
+    responses: {
+      /** @description A new delivery was queued. */
+      202: {
+        content: {
+          "application/json": components["schemas"]["RedeliveryReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Upload a file (image, video, audio)
+   * @description The answer carries a URL usable in any media field of create. Limits: image 20 MB, video 100 MB, audio 15 MB.
+   */
+  uploadFile: {
+    /** @description The file: a multipart field `file`, or the raw bytes with their Content-Type. The type is decided by probing the bytes. */
+    requestBody: {
+      content: {
+        "multipart/form-data": components["schemas"]["MultipartUpload"];
+        "application/octet-stream": string;
+      };
+    };
+    responses: {
+      /** @description The stored file. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["FileReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      413: components["responses"]["PayloadTooLarge"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** Upload an image (seed platform path) */
+  uploadImage: {
+    /** @description The file: a multipart field `file`, or the raw bytes with their Content-Type. The type is decided by probing the bytes. */
+    requestBody: {
+      content: {
+        "multipart/form-data": components["schemas"]["MultipartUpload"];
+        "application/octet-stream": string;
+      };
+    };
+    responses: {
+      /** @description The stored file. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["FileReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      413: components["responses"]["PayloadTooLarge"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** An uploaded file */
+  getFile: {
+    parameters: {
+      path: {
+        /** @description The file's id (`file_…`), as returned by upload. */
+        fileId: string;
+      };
+    };
+    responses: {
+      /** @description The file. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["FileReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** Download an uploaded file's bytes */
+  getFileContent: {
+    parameters: {
+      header?: {
+        /** @description A byte range (`bytes=0-1023`): answered with 206, or 416 when it lies outside the file. */
+        Range?: string;
+        /** @description An ETag from an earlier answer: 304 when unchanged. */
+        "If-None-Match"?: string;
+      };
+      path: {
+        /** @description The file's id (`file_…`), as returned by upload. */
+        fileId: string;
+      };
+    };
+    responses: {
+      /** @description The file, with the Content-Type it was stored with. */
+      200: {
+        headers: {
+          /** @description Validator for If-None-Match. */
+          ETag?: string;
+          /** @description `bytes`. */
+          "Accept-Ranges"?: string;
+          /** @description When the file was written. */
+          "Last-Modified"?: string;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description The requested byte range. */
+      206: {
+        headers: {
+          /** @description The range sent. */
+          "Content-Range"?: string;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Not modified (If-None-Match / If-Modified-Since). */
+      304: {
+        content: never;
+      };
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      412: components["responses"]["PreconditionFailed"];
+      416: components["responses"]["RangeNotSatisfiable"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Download through a signed URL
+   * @description Result URLs work without the API key: the signature is the credential, until the link expires.
+   */
+  getSignedFile: {
+    parameters: {
+      query: {
+        /** @description Expiry of the link (unix seconds), part of the signature. */
+        expires: string;
+        /** @description Signature of the storage key and expiry. */
+        sig: string;
+      };
+      path: {
+        /** @description Storage key of the file; may contain `/`. Only ever used through a signed URL the API returned. */
+        path: string;
+      };
+    };
+    responses: {
+      /** @description The file (`video/mp4` for results). */
+      200: {
+        headers: {
+          /** @description Validator for If-None-Match. */
+          ETag?: string;
+          /** @description `bytes`. */
+          "Accept-Ranges"?: string;
+          /** @description When the file was written. */
+          "Last-Modified"?: string;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description The requested byte range. */
+      206: {
+        headers: {
+          /** @description The range sent. */
+          "Content-Range"?: string;
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Not modified (If-None-Match / If-Modified-Since). */
+      304: {
+        content: never;
+      };
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** The calling key: settings, balance, webhook secret */
+  getOwnKey: {
+    responses: {
+      /** @description The key. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["OwnKeyReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** The calling key's usage and ledger */
+  getOwnUsage: {
+    parameters: {
+      query?: {
+        /** @description Only entries created at or after this time (unix seconds). */
+        from?: number;
+        /** @description Only entries created before this time (unix seconds). */
+        to?: number;
+        /** @description Page size. */
+        limit?: number;
+        /** @description Cursor: the `next_cursor` of the previous page. */
+        after?: string;
+      };
+    };
+    responses: {
+      /** @description Totals and a page of ledger entries. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["UsageReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * List API keys
+   * @description Requires a key with the `admin` scope.
+   */
+  listKeys: {
+    responses: {
+      /** @description Every key. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["KeyListReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Create an API key
+   * @description Requires a key with the `admin` scope.
+   */
+  createKey: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CreateKeyRequest"];
+      };
+    };
+    responses: {
+      /** @description The key, with its secret shown this once. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["CreatedKeyReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * An API key
+   * @description Requires a key with the `admin` scope.
+   */
+  getKey: {
+    parameters: {
+      path: {
+        /** @description The key's id (`key_…`). */
+        keyId: string;
+      };
+    };
+    responses: {
+      /** @description The key. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["KeyReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Revoke an API key (DELETE form)
+   * @description Requires a key with the `admin` scope.
+   */
+  deleteKey: {
+    parameters: {
+      path: {
+        /** @description The key's id (`key_…`). */
+        keyId: string;
+      };
+    };
+    responses: {
+      /** @description The revoked key. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["KeyReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Change an API key
+   * @description Requires a key with the `admin` scope.
+   */
+  updateKey: {
+    parameters: {
+      path: {
+        /** @description The key's id (`key_…`). */
+        keyId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UpdateKeyRequest"];
+      };
+    };
+    responses: {
+      /** @description The key after the change. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["KeyReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Revoke an API key
+   * @description Requires a key with the `admin` scope.
+   */
+  revokeKey: {
+    parameters: {
+      path: {
+        /** @description The key's id (`key_…`). */
+        keyId: string;
+      };
+    };
+    responses: {
+      /** @description The revoked key. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["KeyReply"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Credit (or adjust) a key's balance
+   * @description Requires a key with the `admin` scope.
+   */
+  creditKey: {
+    parameters: {
+      path: {
+        /** @description The key's id (`key_…`). */
+        keyId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CreditRequest"];
+      };
+    };
+    responses: {
+      /** @description The key after the credit. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["KeyReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Everyone's usage and ledger
+   * @description Requires a key with the `admin` scope.
+   */
+  getUsage: {
+    parameters: {
+      query?: {
+        /** @description Only entries created at or after this time (unix seconds). */
+        from?: number;
+        /** @description Only entries created before this time (unix seconds). */
+        to?: number;
+        /** @description Page size. */
+        limit?: number;
+        /** @description Cursor: the `next_cursor` of the previous page. */
+        after?: string;
+        /** @description Only this key (admin view). */
+        key_id?: string;
+      };
+    };
+    responses: {
+      /** @description Totals and a page of ledger entries. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["UsageReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** Liveness */
+  health: {
+    responses: {
+      /** @description The server answers. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Health"];
+        };
+      };
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** This OpenAPI document */
+  getOpenApiDocument: {
+    responses: {
+      /** @description OpenAPI 3.1, with this server as its server URL. */
+      200: {
+        content: {
+          "application/json": {
+            openapi: string;
+            [key: string]: unknown;
+          };
+        };
+      };
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Interactive API docs
+   * @description Swagger UI for this document, served from this server (works offline).
+   */
+  getDocs: {
+    responses: {
+      /** @description The docs page. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      500: components["responses"]["ServerError"];
+    };
+  };
+}
