@@ -44,6 +44,18 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (up) => {
         const isCreate = req.method === 'POST' && req.url === '/v1/videos/generations';
+        if (fault && 'cut' in fault && fault.cut === 'mid-body') {
+          // Passed on as it comes (an event stream never ends by itself), up to the cut.
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          let left = fault.afterBytes;
+          up.on('data', (c: Buffer) => {
+            if (left <= 0) return;
+            const piece = c.subarray(0, left);
+            left -= piece.length;
+            res.write(piece, () => left <= 0 && (up.destroy(), req.socket.destroy()));
+          });
+          return;
+        }
         if (!isCreate && fault === undefined) {
           // Streamed through as it comes (event streams, downloads).
           res.writeHead(up.statusCode ?? 502, up.headers);
@@ -57,10 +69,6 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           if (isCreate && up.statusCode === 200) createdTaskIds.push(JSON.parse(text.toString()).data[0].task_id);
           if (fault && 'cut' in fault && fault.cut === 'after-upstream') return req.socket.destroy();
           res.writeHead(up.statusCode ?? 502, up.headers);
-          if (fault && 'cut' in fault && fault.cut === 'mid-body') {
-            res.write(text.subarray(0, fault.afterBytes), () => req.socket.destroy());
-            return;
-          }
           res.end(text);
         });
       },
