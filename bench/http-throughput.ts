@@ -46,7 +46,7 @@ export async function compareRps(a: Target, b: Target, rounds = 3, seconds = 3):
 }
 
 /** A server in this process (no workers), a bare route beside the real ones, and a user key. */
-async function startBenchServer(env: Record<string, string>) {
+export async function startBenchServer(env: Record<string, string>) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wangate-bench-'));
   const adminKey = 'wg_bench_admin_key_0123456789abcdef';
   const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, WANGATE_ADMIN_KEY: adminKey, WORKER_CONCURRENCY: '0', LOG_LEVEL: 'silent', ...env });

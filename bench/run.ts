@@ -1,3 +1,4 @@
+import { benchClient } from './client.js';
 import { benchFetchMemory } from './fetch-memory.js';
 import { benchBilling, benchHttp } from './http-throughput.js';
 import { benchRender } from './render.js';
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   render: benchRender,
   fetch: benchFetchMemory,
   upstream: benchUpstreamPoll,
+  client: benchClient,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;

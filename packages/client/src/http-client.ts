@@ -60,6 +60,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** An absolute URL (a signed result URL): sent without the API key. */
+const isAbsolute = (path: string) => path.startsWith('https://') || path.startsWith('http://');
+
+async function parseJson<T>(req: ApiRequest, res: Response): Promise<T> {
+  try {
+    return (await res.json()) as T;
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new WangateError(`${req.method} ${req.path}: the answer is not JSON (${e.message})`);
+    throw e;
+  }
+}
+
 function parseBody(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -93,19 +105,12 @@ export class HttpClient {
 
   /** A JSON answer (2xx), parsed. */
   async json<T>(req: ApiRequest, opts: RequestOptions = {}): Promise<JsonAnswer<T>> {
-    return this.send(req, opts, false, async (res) => {
-      const text = await res.text();
-      try {
-        return { body: JSON.parse(text) as T, headers: res.headers };
-      } catch {
-        throw new WangateError(`${req.method} ${req.path}: the answer is not JSON: ${text.slice(0, 200)}`);
-      }
-    });
+    return this.send(req, opts, false, async (res) => ({ body: await parseJson<T>(req, res), headers: res.headers }));
   }
 
   /** The `data` of a JSON answer (`{"code": 200, "data": …}`). */
   async data<T>(req: ApiRequest, opts: RequestOptions = {}): Promise<T> {
-    return (await this.json<{ data: T }>(req, opts)).body.data;
+    return this.send(req, opts, false, async (res) => (await parseJson<{ data: T }>(req, res)).data);
   }
 
   /** A 2xx answer with its body unread (downloads, event streams); the timeout covers the headers only. */
@@ -113,21 +118,28 @@ export class HttpClient {
     return this.send(req, opts, true, async (res) => res);
   }
 
+  // Plain string work: this runs on every call, and the SDK's overhead over a bare fetch is measured.
   private url(req: ApiRequest): string {
-    const absolute = /^https?:\/\//i.test(req.path);
-    const url = new URL(absolute ? req.path : this.baseURL + req.path);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    return url.toString();
+    let url = isAbsolute(req.path) ? req.path : this.baseURL + req.path;
+    if (req.query) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(req.query)) if (v !== undefined) params.set(k, String(v));
+      const query = params.toString();
+      if (query) url += (url.includes('?') ? '&' : '?') + query;
+    }
+    return url;
   }
 
   private headers(req: ApiRequest, opts: RequestOptions): Record<string, string> {
-    const headers: Record<string, string> = { accept: 'application/json', ...this.defaultHeaders };
-    if (!/^https?:\/\//i.test(req.path)) headers.authorization = `Bearer ${this.apiKey}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const name in this.defaultHeaders) headers[name] = this.defaultHeaders[name]!;
+    if (!isAbsolute(req.path)) headers.authorization = `Bearer ${this.apiKey}`;
     if (req.json !== undefined) headers['content-type'] = 'application/json';
     else if (req.contentType) headers['content-type'] = req.contentType;
     const idempotencyKey = opts.idempotencyKey ?? req.idempotencyKey;
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    return { ...headers, ...req.headers, ...opts.headers };
+    for (const extra of [req.headers, opts.headers]) if (extra) for (const name in extra) headers[name] = extra[name]!;
+    return headers;
   }
 
   private async send<T>(req: ApiRequest, opts: RequestOptions, streamed: boolean, read: (res: Response) => Promise<T>): Promise<T> {

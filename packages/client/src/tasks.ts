@@ -30,7 +30,8 @@ export class Tasks {
 
   /** GET /v1/tasks/{id}. `waitSeconds` asks the server to answer once the task ends or after that many seconds (Prefer: wait). */
   async retrieve(taskId: string, opts: RequestOptions & { waitSeconds?: number } = {}): Promise<Task> {
-    return (await this.retrieveWithHeaders(taskId, opts)).task;
+    if (opts.waitSeconds) return (await this.retrieveWithHeaders(taskId, opts)).task;
+    return this.http.data<Task>({ method: 'GET', path: taskPath(taskId), idempotent: true }, opts);
   }
 
   /** The task and the answer's headers (Retry-After, Preference-Applied). */
