@@ -3,6 +3,7 @@
  * files checked with ffprobe, --json, the exit codes, profiles, the admin commands, and a run under a
  * pseudo-terminal whose screen shows the progress bar.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,6 +144,9 @@ describe('keys, profiles and secrets', () => {
     expect(JSON.parse(balance.stdout)).toMatchObject({ id: key.id, name: 'profiled' });
     for (const run of [login, balance]) expect(run.stdout + run.stderr).not.toContain(key.key);
     expect((await wangate(['balance', '--profile', 'nope'], { env: noKeyEnv })).code).toBe(2);
+    // The environment wins over the profile, and a flag over the environment.
+    expect((await wangate(['balance', '--profile', 'work'], { env: { ...noKeyEnv, WANGATE_API_KEY: 'wg_not_a_key' } })).code).toBe(3);
+    expect((await wangate(['balance', '--profile', 'work', '--base-url', 'http://127.0.0.1:59999'], { env: noKeyEnv })).code).toBe(5);
     const refused = await wangate(['login', '--base-url', server.url], { env: noKeyEnv, input: 'wg_wrong\n' });
     expect(refused.code).toBe(3);
   });
@@ -151,6 +155,64 @@ describe('keys, profiles and secrets', () => {
     const run = await wangate(['balance', '--api-key', testAdminKey], { env: cleanEnv({ WANGATE_BASE_URL: server.url }) });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/--api-key is visible to other users/);
+  });
+});
+
+describe('one binary, interrupts', () => {
+  it('--help lists the client and the server commands; the same binary still serves', async () => {
+    const help = await wangate(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['generate', 'wait', 'tasks', 'keys', 'serve', 'work', 'dev fake-dashscope']) expect(help.stdout).toContain(`  ${command}`);
+    const serving = spawn(process.execPath, [wangateBin, 'serve'], {
+      env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'served'), WANGATE_ADMIN_KEY: testAdminKey, LOG_LEVEL: 'warn' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        serving.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        serving.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+      });
+      const balance = await wangate(['balance', '--json'], { env: { ...env, WANGATE_BASE_URL: url } });
+      expect(JSON.parse(balance.stdout)).toMatchObject({ unlimited: true });
+    } finally {
+      serving.kill('SIGTERM');
+    }
+  });
+
+  /** Starts `wangate wait` on a task that stays queued, sends Ctrl-C once it reported the task, and returns the run. */
+  async function interruptWait(idle: TestServer, extra: string[]): Promise<{ id: string; code: number | null; stderr: string }> {
+    const idleEnv = { ...env, WANGATE_BASE_URL: idle.url };
+    const id = (await wangate(['generate', 'interrupted', ...small, '--no-wait'], { env: idleEnv })).stdout.trim();
+    const child = spawn(process.execPath, [wangateBin, 'wait', id, ...extra], { env: idleEnv, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && stderr.includes(`${id}: pending`)) sent = child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { id, code, stderr };
+  }
+
+  it('Ctrl-C while waiting leaves the task running and says how to resume; --cancel-on-interrupt cancels it', async () => {
+    const idle = await startTestServer({ WORKER_CONCURRENCY: '0' });
+    try {
+      const left = await interruptWait(idle, ['-o', 'later.mp4']);
+      expect(left.code).toBe(130);
+      expect(left.stderr).toContain(`keeps running on the server; resume with: wangate wait ${left.id} -o later.mp4`);
+      expect((await idle.api('GET', `/v1/tasks/${left.id}`)).json.data.status).toBe('pending');
+      const cancelled = await interruptWait(idle, ['--cancel-on-interrupt']);
+      expect(cancelled.code).toBe(1);
+      expect(cancelled.stderr).toContain(`cancelled ${cancelled.id}`);
+      expect((await idle.api('GET', `/v1/tasks/${cancelled.id}`)).json.data.status).toBe('cancelled');
+    } finally {
+      await idle.cleanup();
+    }
   });
 });
 

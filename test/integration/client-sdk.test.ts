@@ -15,10 +15,13 @@ import {
   TaskFailedError,
   TaskNotCancellableError,
   TaskNotFoundError,
+  verifyWebhook,
   Wangate,
+  WebhookVerificationError,
   type Task,
 } from '../../packages/client/src/index.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { probeVideo } from '../helpers/probe-video.js';
 import { createKey, startTestServer, testAdminKey, type TestServer } from '../helpers/start-test-server.js';
 
@@ -28,7 +31,7 @@ let dir: string;
 let client: Wangate;
 
 beforeAll(async () => {
-  server = await startTestServer({ WORKER_CONCURRENCY: '2' });
+  server = await startTestServer({ WORKER_CONCURRENCY: '2', WANGATE_ALLOW_LOOPBACK_WEBHOOKS: 'true' });
   dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-sdk-'));
   fx = await makeFixtures(path.join(dir, 'fixtures'));
   client = new Wangate({ apiKey: testAdminKey, baseURL: server.url });
@@ -190,6 +193,22 @@ describe('errors, account and admin', () => {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
+    }
+  });
+
+  it('verifyWebhook accepts a delivery the server signed, with the secret from me.retrieve, and refuses it altered', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const created = await client.keys.create({ name: 'hooked', webhook_url: receiver.url() });
+      const app = new Wangate({ apiKey: created.key, baseURL: server.url });
+      const task = await app.videos.generateAndWait({ ...small, prompt: 'hook' });
+      const [delivery] = await receiver.waitFor(1);
+      const { webhook_secret } = await app.me.retrieve();
+      const event = await verifyWebhook(delivery!.body, delivery!.headers, webhook_secret);
+      expect(event).toMatchObject({ type: 'task.completed', data: { id: task.id, status: 'completed' } });
+      await expect(verifyWebhook(delivery!.body.replace('completed', 'failed'), delivery!.headers, webhook_secret)).rejects.toBeInstanceOf(WebhookVerificationError);
+    } finally {
+      await receiver.close();
     }
   });
 });
