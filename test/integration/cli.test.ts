@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
 import { probeVideo } from '../helpers/probe-video.js';
@@ -227,7 +228,7 @@ describe('at a terminal', () => {
     expect(screen).toMatch(/download +█{30} 100% [\d.]+ [KM]B of [\d.]+ [KM]B/);
     // The bar hid the cursor and showed it again; the run ends with the saved path.
     expect(screen.lastIndexOf('\x1b[?25h')).toBeGreaterThan(screen.lastIndexOf('\x1b[?25l'));
-    expect(screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trimEnd().split(/\r?\n/).at(-1)).toBe('tty.mp4');
+    expect(stripVTControlCharacters(screen).trimEnd().split(/\r?\n/).at(-1)).toBe('tty.mp4');
     expect(await probeVideo(path.join(dir, 'tty.mp4'))).toMatchObject({ width: 1280 });
   });
 });

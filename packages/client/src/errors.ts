@@ -1,3 +1,4 @@
+import type { components } from './openapi-types.js';
 import type { Task } from './types.js';
 
 /** The base of every error the SDK throws. */
@@ -5,25 +6,11 @@ export class WangateError extends Error {
   override name = 'WangateError';
 }
 
-/** Machine codes of the error envelope's `reason` that the SDK knows (any other string may come too). */
-export type ErrorReason =
-  | 'invalid_value'
-  | 'required'
-  | 'unknown_field'
-  | 'mixed_media_not_allowed'
-  | 'invalid_api_key'
-  | 'missing_api_key'
-  | 'insufficient_scope'
-  | 'insufficient_balance'
-  | 'task_not_found'
-  | 'route_not_found'
-  | 'idempotency_key_reused'
-  | 'task_already_finished'
-  | 'not_cancellable'
-  | 'result_expired'
-  | 'rate_limit_exceeded'
-  | 'queue_full'
-  | (string & {});
+/**
+ * The envelope's machine code, as the server's OpenAPI document lists them; a newer server may send one
+ * not listed yet (handle it by the error's status or `type`).
+ */
+export type ErrorReason = components['schemas']['ErrorReason'] | (string & {});
 
 /** The server answered with an error status. `reason` and `param` come from the error envelope. */
 export class APIError extends WangateError {
@@ -92,7 +79,8 @@ const byStatus: Record<number, ApiErrorClass> = {
   429: RateLimitError,
 };
 
-const byReason: Record<string, ApiErrorClass> = {
+// Keyed by the reasons of openapi.json: a reason renamed there fails the typecheck here.
+const byReason: Partial<Record<components['schemas']['ErrorReason'], ApiErrorClass>> = {
   mixed_media_not_allowed: MixedMediaNotAllowedError,
   insufficient_balance: InsufficientBalanceError,
   task_not_found: TaskNotFoundError,
@@ -107,7 +95,7 @@ const byReason: Record<string, ApiErrorClass> = {
 export function errorFromResponse(status: number, body: unknown, headers: Headers): APIError {
   const reason = (body as { error?: { reason?: unknown } } | null)?.error?.reason;
   const statusClass = byStatus[status] ?? (status >= 500 ? InternalServerError : APIError);
-  const reasonClass = typeof reason === 'string' ? byReason[reason] : undefined;
+  const reasonClass = typeof reason === 'string' ? byReason[reason as keyof typeof byReason] : undefined;
   const Class = reasonClass && reasonClass.prototype instanceof statusClass ? reasonClass : statusClass;
   return new Class(status, body, headers);
 }
