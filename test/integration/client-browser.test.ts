@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +17,12 @@ import { startTestServer, testAdminKey, type TestServer } from '../helpers/start
 const dist = fileURLToPath(new URL('../../packages/client/dist/', import.meta.url));
 let server: TestServer;
 let browser: Browser;
+let dir: string;
 
 beforeAll(async () => {
   if (!existsSync(path.join(dist, 'index.js'))) throw new Error('packages/client/dist is missing: run `npm run build` (npm install does it)');
   server = await startTestServer({ WORKER_CONCURRENCY: '1' });
+  dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-browser-'));
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -30,10 +32,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.cleanup();
+  await rm(dir, { recursive: true, force: true });
 });
 
 it('runs in Chromium: generate from an in-page Blob, wait by events, download a Range, verify a webhook', async () => {
-  const fx = await makeFixtures(path.join(os.tmpdir(), 'wangate-browser-fixtures'));
+  const fx = await makeFixtures(dir);
   const png = (await readFile(fx.redPng)).toString('base64');
   const secretKey = randomBytes(24);
   const webhook = { id: 'msg_browser', timestamp: Math.floor(Date.now() / 1000), body: JSON.stringify({ type: 'task.completed', timestamp: new Date().toISOString(), data: { id: 'task_x' } }) };
