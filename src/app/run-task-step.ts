@@ -68,7 +68,8 @@ export async function runTaskStep(
       case 'running':
         return 'lost';
       case 'wait': {
-        const requeued = await deps.tasks.releaseTask(task.id, workerId, deps.clock.nowMs() + step.retryAfterMs, { countAttempt: false });
+        const nowMs = deps.clock.nowMs();
+        const requeued = await deps.tasks.releaseTask(task.id, workerId, nowMs, nowMs + step.retryAfterMs, { countAttempt: false });
         if (requeued) deps.events.publish({ taskId: task.id, status: 'pending', progress: lease.progress });
         return 'requeued';
       }
@@ -151,7 +152,8 @@ async function complete(deps: SettleDeps & Pick<AppDeps, 'prober'>, task: Task, 
 /** Back to the queue for another attempt, or failed when the attempts are used up. */
 async function retry(deps: SettleDeps, task: Task, workerId: string, error: Failure): Promise<StepOutcome> {
   if (task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
-  const released = await deps.tasks.releaseTask(task.id, workerId, deps.clock.nowMs() + retryDelayMs(task.attempts), { countAttempt: true });
+  const nowMs = deps.clock.nowMs();
+  const released = await deps.tasks.releaseTask(task.id, workerId, nowMs, nowMs + retryDelayMs(task.attempts), { countAttempt: true });
   if (released) deps.log.warn({ taskId: task.id, reason: error.reason }, 'task will be retried');
   return released ? 'retry' : 'lost';
 }

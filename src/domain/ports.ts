@@ -103,8 +103,8 @@ export interface TaskStore {
   claimTask(opts: ClaimOptions): Promise<Task | undefined>;
   /** Extends the lease and records progress (and engine state when given); false when not the owner. */
   heartbeat(id: string, workerId: string, nowMs: number, leaseMs: number, progress: number, engineState?: string | null): Promise<boolean>;
-  /** Gives the task back to the queue (no capacity, or a retry after a transient error). */
-  releaseTask(id: string, workerId: string, availableAtMs: number, opts: { countAttempt: boolean }): Promise<boolean>;
+  /** Gives the task back to the queue (no capacity, or a retry after a transient error) at nowMs; claimable from availableAtMs. */
+  releaseTask(id: string, workerId: string, nowMs: number, availableAtMs: number, opts: { countAttempt: boolean }): Promise<boolean>;
   /**
    * Takes one slot of a bounded resource (an upstream channel) for the task, if one of the candidates,
    * in order, has fewer processing tasks than its max. Returns the chosen id, or null when all are full.

@@ -209,11 +209,20 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       const task = makeTask(key.id, t0);
       await s.tasks.insertTask(task, noOpts);
       await claim('w1');
-      expect(await s.tasks.releaseTask(task.id, 'w1', t0 + 10_000, { countAttempt: false })).toBe(true);
+      expect(await s.tasks.releaseTask(task.id, 'w1', t0 + 1000, t0 + 10_000, { countAttempt: false })).toBe(true);
       expect(await claim('w2', t0 + 5000)).toBeUndefined();
       expect(await claim('w2', t0 + 10_000)).toMatchObject({ id: task.id, attempts: 1 });
-      expect(await s.tasks.releaseTask(task.id, 'w2', t0 + 20_000, { countAttempt: true })).toBe(true);
+      expect(await s.tasks.releaseTask(task.id, 'w2', t0 + 10_000, t0 + 20_000, { countAttempt: true })).toBe(true);
       expect(await claim('w3', t0 + 20_000)).toMatchObject({ id: task.id, attempts: 2 });
+    });
+
+    it('stamps a released task with the time of the release, not with when it may run again', async () => {
+      const key = await keyWith();
+      const task = makeTask(key.id, t0);
+      await s.tasks.insertTask(task, noOpts);
+      await claim('w1');
+      expect(await s.tasks.releaseTask(task.id, 'w1', t0 + 2000, t0 + 60_000, { countAttempt: false })).toBe(true);
+      expect(await s.tasks.getTask(task.id)).toMatchObject({ status: 'pending', leaseOwner: null, updatedAtMs: t0 + 2000, availableAtMs: t0 + 60_000 });
     });
 
     it('hands out channel slots only up to each channel\'s maximum', async () => {

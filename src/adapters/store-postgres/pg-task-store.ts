@@ -165,12 +165,12 @@ export function createPgTaskStore(pool: pg.Pool): TaskStore {
       return rows.length === 1;
     },
 
-    async releaseTask(id, workerId, availableAtMs, opts) {
+    async releaseTask(id, workerId, nowMs, availableAtMs, opts) {
       const rows = await run(
         pool,
         `UPDATE tasks SET status = 'pending', lease_owner = NULL, lease_expires_at_ms = NULL, available_at_ms = $3,
-           attempts = attempts - $4, updated_at_ms = $3 WHERE id = $1 AND status = 'processing' AND lease_owner = $2 RETURNING id`,
-        [id, workerId, availableAtMs, opts.countAttempt ? 0 : 1],
+           attempts = attempts - $4, updated_at_ms = $5 WHERE id = $1 AND status = 'processing' AND lease_owner = $2 RETURNING id`,
+        [id, workerId, availableAtMs, opts.countAttempt ? 0 : 1, nowMs],
       );
       return rows.length === 1;
     },

@@ -187,13 +187,13 @@ export function createSqliteTaskStore(db: Db): TaskStore {
       return r.changes === 1;
     },
 
-    async releaseTask(id, workerId, availableAtMs, opts) {
+    async releaseTask(id, workerId, nowMs, availableAtMs, opts) {
       const r = await write(() =>
         sql(
           db,
           `UPDATE tasks SET status = 'pending', lease_owner = NULL, lease_expires_at_ms = NULL, available_at_ms = ?,
              attempts = attempts - ?, updated_at_ms = ? WHERE id = ? AND status = 'processing' AND lease_owner = ?`,
-        ).run(availableAtMs, opts.countAttempt ? 0 : 1, availableAtMs, id, workerId),
+        ).run(availableAtMs, opts.countAttempt ? 0 : 1, nowMs, id, workerId),
       );
       return r.changes === 1;
     },
