@@ -6,6 +6,20 @@ import type { Task } from '../../domain/task.js';
 
 type Row = Record<string, unknown>;
 
+/**
+ * The columns each insert writes, in parameter order. A mapper returns exactly these keys (the
+ * compiler checks it), so an insert statement rendered from the list always matches its mapper.
+ */
+export const apiKeyColumns = ['id', 'name', 'prefix', 'secret_hash', 'scopes', 'created_at_ms', 'expires_at_ms', 'revoked_at_ms', 'balance_minor', 'rpm_limit', 'max_running', 'max_queued', 'webhook_url', 'webhook_secret'] as const;
+export const taskColumns = ['id', 'key_id', 'status', 'mode', 'engine', 'request', 'progress', 'created_at_ms', 'updated_at_ms', 'started_at_ms', 'completed_at_ms', 'lease_owner', 'lease_expires_at_ms', 'attempts', 'available_at_ms', 'quote_minor', 'cost_minor', 'result', 'result_expired_at_ms', 'error', 'actual_prompt', 'engine_state', 'channel_id', 'callback_url'] as const;
+export const fileColumns = ['id', 'key_id', 'blob_key', 'content_type', 'kind', 'bytes', 'created_at_ms', 'expires_at_ms'] as const;
+export const deliveryColumns = ['id', 'task_id', 'key_id', 'url', 'event_type', 'status', 'attempts', 'next_attempt_at_ms', 'last_status_code', 'last_error', 'created_at_ms', 'delivered_at_ms'] as const;
+
+type RowOf<C extends readonly string[]> = Record<C[number], unknown>;
+
+/** A mapped row's values in its column order (the insert's positional parameters). */
+export const valuesOf = <C extends readonly string[]>(row: RowOf<C>, columns: C): unknown[] => columns.map((c: C[number]) => row[c]);
+
 const num = (v: unknown): number => Number(v);
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -27,7 +41,7 @@ export function toApiKey(r: Row): ApiKey {
   };
 }
 
-export function fromApiKey(k: ApiKey, secretHash: string): Row {
+export function fromApiKey(k: ApiKey, secretHash: string): RowOf<typeof apiKeyColumns> {
   return {
     id: k.id,
     name: k.name,
@@ -75,7 +89,7 @@ export function toTask(r: Row): Task {
   };
 }
 
-export function fromTask(t: Task): Row {
+export function fromTask(t: Task): RowOf<typeof taskColumns> {
   return {
     id: t.id,
     key_id: t.keyId,
@@ -130,7 +144,7 @@ export function toFile(r: Row): StoredFile {
   };
 }
 
-export function fromFile(f: StoredFile): Row {
+export function fromFile(f: StoredFile): RowOf<typeof fileColumns> {
   return {
     id: f.id,
     key_id: f.keyId,
@@ -143,7 +157,7 @@ export function fromFile(f: StoredFile): Row {
   };
 }
 
-export function fromDelivery(d: WebhookDelivery): Row {
+export function fromDelivery(d: WebhookDelivery): RowOf<typeof deliveryColumns> {
   return {
     id: d.id,
     task_id: d.taskId,

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
-import { migrations } from '../sql/migrations.js';
+import { Rollback } from '../sql/steps.js';
 
 export type Db = Database.Database;
 
 /**
- * Opens the embedded database: WAL so readers never block the writer, a busy timeout so a second
- * process (a separate worker) waits for the lock instead of failing, and the numbered migrations.
+ * Opens the embedded database: WAL so readers never block the writer, and a busy timeout so a second
+ * process (a separate worker) waits for the lock instead of failing.
  */
 export function openDb(file: string): Db {
   const db = new Database(file);
@@ -13,57 +13,7 @@ export function openDb(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
-  migrate(db);
   return db;
-}
-
-function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
-  migrations.forEach((sql, i) => {
-    const version = i + 1;
-    if (applied.has(version)) return;
-    db.transaction(() => {
-      db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations (version, applied_at_ms) VALUES (?, ?)').run(version, Date.now());
-    }).immediate();
-  });
-}
-
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-
-/** A prepared statement, prepared once per connection: preparing costs more than running. */
-export function sql(db: Db, text: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let stmt = cache.get(text);
-  if (!stmt) cache.set(text, (stmt = db.prepare(text)));
-  return stmt;
-}
-
-const inserts = new Map<string, { text: string; columns: string[] }>();
-
-/**
- * INSERT statement text for a row object (positional parameters), and the columns in parameter
- * order. A table's row mapper always yields the same columns, so both are built once per table.
- */
-function insertSql(table: string, row: Record<string, unknown>): { text: string; columns: string[] } {
-  let insert = inserts.get(table);
-  if (!insert) {
-    const columns = Object.keys(row);
-    insert = { text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, columns };
-    inserts.set(table, insert);
-  }
-  return insert;
-}
-
-/**
- * Inserts a mapped row. Parameters go by position: binding two dozen named parameters from an
- * object cost the task insert more than its SQL did.
- */
-export function insertRow(db: Db, table: string, row: Record<string, unknown>): void {
-  const { text, columns } = insertSql(table, row);
-  sql(db, text).run(columns.map((c) => row[c]));
 }
 
 /** Runs fn in a write transaction taken at once (BEGIN IMMEDIATE), so read-then-write is atomic. */
@@ -93,7 +43,8 @@ interface Pending {
  * Group commit: writes asked for in the same event-loop turn share one transaction. Callers get their
  * result only after COMMIT, so durability is unchanged; the commit's fixed cost is paid once per
  * batch. Should any write in a batch throw, the whole batch is rolled back and every write is run
- * again in its own transaction, so one failing write never takes the others with it.
+ * again in its own transaction, so one failing write never takes the others with it. A write that
+ * throws a `Rollback` (a refusal after it wrote) is answered with its value once rolled back alone.
  */
 export function createWriteBatcher(db: Db): <T>(fn: () => T) => Promise<T> {
   return createBatcher((fn) => tx(db, fn));
@@ -118,7 +69,8 @@ function createBatcher(inTransaction: <T>(fn: () => T) => T): <T>(fn: () => T) =
     try {
       item.resolve(inTransaction(item.fn));
     } catch (err) {
-      item.reject(err);
+      if (err instanceof Rollback) item.resolve(err.value);
+      else item.reject(err);
     }
   };
   const flush = () => {
