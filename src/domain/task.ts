@@ -18,6 +18,7 @@ export function isTerminal(status: TaskStatus): boolean {
   return terminalStatuses.includes(status);
 }
 
+/** The task state machine; the stores refuse any terminal transition it does not allow. */
 export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
   return allowed[from].includes(to);
 }

@@ -186,6 +186,18 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       expect(entries.filter((e) => e.kind === 'release')).toHaveLength(3);
     });
 
+    it('refuses a transition the task state machine does not allow, and changes nothing', async () => {
+      const key = await keyWith();
+      const task = makeTask(key.id, t0, { callbackUrl: 'https://hooks.example.com/x' });
+      await s.tasks.insertTask(task, noOpts);
+      await claim('w1');
+      expect(await s.tasks.completeTask(task.id, 'w1', t0 + 5000, result, 0, null)).toBe(true);
+      await expect(s.tasks.cancelTask(task.id, ['completed'], t0 + 6000)).rejects.toThrow(/completed to cancelled/);
+      await expect(s.tasks.failTask(task.id, ['processing', 'failed'], null, t0 + 6000, { code: 'x', message: 'x', reason: 'x' })).rejects.toThrow(/failed to failed/);
+      expect(await s.tasks.getTask(task.id)).toMatchObject({ status: 'completed', completedAtMs: t0 + 5000 });
+      expect(await s.webhooks.listDeliveries(task.id)).toHaveLength(1);
+    });
+
     it('returns the same task for a repeated idempotency key and refuses a different body', async () => {
       const key = await keyWith();
       const idem = { key: 'idem-1', requestHash: 'h1', windowMs: 86_400_000 };

@@ -1,5 +1,6 @@
 import type { ClaimOptions, InsertTaskOptions, InsertTaskOutcome, TaskStore } from '../../domain/ports.js';
-import type { Task, TaskStatus } from '../../domain/task.js';
+import { AppError } from '../../domain/errors.js';
+import { canTransition, type Task, type TaskStatus } from '../../domain/task.js';
 import { pendingDelivery } from '../../domain/webhook-delivery.js';
 import { chargeOf, holdOf, placeHold, settleHold } from './ledger.js';
 import type { Plans } from './plans.js';
@@ -116,6 +117,16 @@ function* acquireChannel(s: Plans, id: string, workerId: string, candidates: { i
 
 /** Tasks over either engine; `claim` is the engine's own. */
 export function createTaskStore(exec: SqlExecutor, s: Plans, claim: Claim): TaskStore {
+  /**
+   * The callers name the statuses a terminal transition may start from; the domain's state machine
+   * decides whether each may end there. A caller's mistake (say, cancelling a completed task) is a
+   * bug: it fails loudly before anything is read or written, instead of rewriting a finished task.
+   */
+  const settle = async (id: string, from: TaskStatus[], to: 'completed' | 'failed' | 'cancelled', workerId: string | null, nowMs: number, costMinor: number, extra: unknown[]) => {
+    const illegal = from.find((status) => !canTransition(status, to));
+    if (illegal) throw new AppError('internal', `A task cannot go from ${illegal} to ${to}`, { reason: 'internal' });
+    return exec.transaction(() => terminal(s, id, from, to, workerId, nowMs, costMinor, extra));
+  };
   return {
     insertTask: (task, opts) => exec.transaction(() => insertTask(s, task, opts)),
     getTask: (id) => exec.read(() => taskById(s, id)),
@@ -135,9 +146,9 @@ export function createTaskStore(exec: SqlExecutor, s: Plans, claim: Claim): Task
     },
     acquireChannel: (id, workerId, candidates) => exec.transaction(() => acquireChannel(s, id, workerId, candidates)),
     completeTask: (id, workerId, nowMs, result, costMinor, actualPrompt) =>
-      exec.transaction(() => terminal(s, id, ['processing'], 'completed', workerId, nowMs, costMinor, [100, JSON.stringify(result), actualPrompt])),
-    failTask: (id, from, workerId, nowMs, error) => exec.transaction(() => terminal(s, id, from, 'failed', workerId, nowMs, 0, [JSON.stringify(error)])),
-    cancelTask: (id, from, nowMs) => exec.transaction(() => terminal(s, id, from, 'cancelled', null, nowMs, 0, [])),
+      settle(id, ['processing'], 'completed', workerId, nowMs, costMinor, [100, JSON.stringify(result), actualPrompt]),
+    failTask: (id, from, workerId, nowMs, error) => settle(id, from, 'failed', workerId, nowMs, 0, [JSON.stringify(error)]),
+    cancelTask: (id, from, nowMs) => settle(id, from, 'cancelled', null, nowMs, 0, []),
     listPending: () =>
       exec.read(function* () {
         return (yield* rows<{ id: string; key_id: string }>(s.listPending)).map((r) => ({ id: r.id, keyId: r.key_id }));
