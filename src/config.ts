@@ -54,6 +54,8 @@ const envSchema = z.object({
   WANGATE_PRICE_720P: z.coerce.number().min(0).default(0.1),
   WANGATE_PRICE_1080P: z.coerce.number().min(0).default(0.15),
   WANGATE_CURRENCY: z.string().min(3).max(3).default('USD'),
+  /** Console sign-ins last this long (never past the key's own expiry). */
+  CONSOLE_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** DashScope engine: a JSON array of channels, or the single-channel shorthand below. */
   DASHSCOPE_CHANNELS: z.string().optional(),
@@ -99,6 +101,7 @@ export interface Config {
   sseHeartbeatMs: number;
   taskWatchPollMs: number;
   prices: PriceTable;
+  consoleSessionMs: number;
   logLevel: string;
   /** Set when WANGATE_ENGINE=dashscope. */
   dashscope: DashscopeConfig | undefined;
@@ -202,6 +205,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         '1080P': Math.round(e.WANGATE_PRICE_1080P * minorPerMajor),
       },
     },
+    consoleSessionMs: Math.round(e.CONSOLE_SESSION_HOURS * 3600_000),
     logLevel: e.LOG_LEVEL,
     ...engines,
   });

@@ -47,7 +47,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   if (adminSecret) {
     process.stdout.write(`\nwangate: created the admin API key (shown once, keep it):\n  ${adminSecret}\n`);
   }
-  if (app) process.stdout.write(`wangate: listening on ${url} (engine: ${deps.engine.id}, data: ${config.dataDir})\n`);
+  if (app) {
+    process.stdout.write(`wangate: listening on ${url} (engine: ${deps.engine.id}, data: ${config.dataDir})\n`);
+    process.stdout.write(`wangate: web console at ${url}/console/ (sign in with an API key${adminSecret ? ', e.g. the admin key above' : ''})\n`);
+  }
   return {
     url,
     routes,
@@ -85,6 +88,11 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
+  }
+  if (command === 'serve') {
+    // Served from dist/console: build it first when missing or older than its sources (offline, from node_modules).
+    const { ensureConsoleBuilt } = await import('./http/console/console-assets.js');
+    await ensureConsoleBuilt({ quiet: true }).catch((err: Error) => process.stderr.write(`wangate: the web console could not be built: ${err.message}\n`));
   }
   const server = await startServer(config, { workOnly: command === 'work' });
   const shutdown = () => {

@@ -13,6 +13,7 @@ import { createSafeFetcher } from './adapters/media/safe-fetch.js';
 import { createWebhookSender } from './adapters/media/webhook-sender.js';
 import { createMemoryRateLimiter } from './adapters/signals/memory-rate-limiter.js';
 import { createMemoryTaskEvents } from './adapters/signals/memory-task-events.js';
+import { createHmacTokenSigner } from './adapters/storage/hmac-token-signer.js';
 import { createHmacUrlSigner } from './adapters/storage/hmac-url-signer.js';
 import { createLocalDiskStore } from './adapters/storage/local-disk.js';
 import { openPostgresStore } from './adapters/store-postgres/postgres-store.js';
@@ -96,6 +97,7 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
   const fetcher = createSafeFetcher({ allowLoopback: config.allowLoopbackMedia, timeoutMs: config.mediaFetchTimeoutMs, maxRedirects: 5 });
   const prober = createFfprobeProber();
   const engine = buildEngine(config, { tasks: store.tasks, log, clock, fetcher, prober });
+  const signingSecret = await loadSigningSecret(config);
   const deps: AppDeps = {
     tasks: store.tasks,
     keys: store.keys,
@@ -104,7 +106,7 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
     webhooks: store.webhooks,
     webhookSender: createWebhookSender({ allowLoopback: config.allowLoopbackWebhooks, timeoutMs: config.webhookTimeoutMs }),
     blobs: createLocalDiskStore(path.join(config.dataDir, 'blobs')),
-    signer: createHmacUrlSigner(await loadSigningSecret(config), () => baseUrl),
+    signer: createHmacUrlSigner(signingSecret, () => baseUrl),
     engine,
     engines: allEngines(config, engine),
     fetcher,
@@ -129,6 +131,7 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
       sseHeartbeatMs: config.sseHeartbeatMs,
       taskWatchPollMs: config.taskWatchPollMs,
     },
+    sessions: { store: store.sessions, signer: createHmacTokenSigner(signingSecret, 'console session'), ttlMs: config.consoleSessionMs },
   };
   return {
     deps,

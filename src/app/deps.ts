@@ -10,8 +10,10 @@ import type {
   MediaFetcher,
   MediaProber,
   RateLimiter,
+  SessionStore,
   TaskEvents,
   TaskStore,
+  TokenSigner,
   UrlSigner,
   WebhookSender,
   WebhookStore,
@@ -38,6 +40,13 @@ export interface NotificationSettings {
   sseHeartbeatMs: number;
   /** How often a watcher (event stream, Prefer: wait) reads the store for another process's changes. */
   taskWatchPollMs: number;
+}
+
+/** Console sign-ins: the rows, the cookie signer and how long a sign-in lasts. */
+export interface SessionSettings {
+  store: SessionStore;
+  signer: TokenSigner;
+  ttlMs: number;
 }
 
 /**
@@ -79,4 +88,5 @@ export interface AppDeps {
   /** Wakes idle workers when a task is submitted, so pickup does not wait for the idle poll. */
   notifyWork(): void;
   notifications: NotificationSettings;
+  sessions: SessionSettings;
 }

@@ -99,6 +99,8 @@ export const reasonCatalogue = {
   rate_limit_exceeded: spec(['rate_limited'], 'retryable', "The key's requests-per-minute limit is used up; see Retry-After."),
   queue_full: spec(['rate_limited'], 'retryable', 'The key has as many queued tasks as it may; see Retry-After.'),
   key_not_found: spec(['not_found'], 'permanent', 'No key with this id.'),
+  invalid_session: spec(['unauthorized'], 'permanent', 'The web console session has ended (signed out), expired, or its key was revoked or expired.'),
+  cross_site_request: spec(['forbidden'], 'permanent', "A request authenticated by the console's cookie did not come from this server's own pages (Origin)."),
   key_unlimited: spec(['conflict'], 'permanent', 'The key is unlimited and has no balance to credit.'),
   idempotency_key_reused: spec(['conflict'], 'permanent', 'The Idempotency-Key was already used with a different request body.'),
 
@@ -124,6 +126,7 @@ export const reasonCatalogue = {
   missing_input: spec(['internal'], 'permanent', 'The engine lacks an input the mode needs.'),
   not_pollable: spec(['internal'], 'permanent', 'The engine was asked to resume a task it cannot resume.'),
   bad_engine_state: spec(['internal'], 'permanent', "The task's saved engine state is unreadable."),
+  console_not_built: spec(['upstream_unavailable'], 'permanent', "The web console's files are not built (run `npm install` or `npm run build:console`)."),
 
   // ----- upstream engines (DashScope, relay) -----
   content_moderation: bad("The upstream's content moderation refused the prompt or media."),

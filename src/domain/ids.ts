@@ -1,7 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
-export type IdPrefix = 'task' | 'key' | 'req' | 'file' | 'wrk' | 'led' | 'whd';
+export type IdPrefix = 'task' | 'key' | 'req' | 'file' | 'wrk' | 'led' | 'whd' | 'ses';
 
 // Cryptographic randomness drawn 4 KiB at a time: the library's default asks the kernel for one byte
 // per character, sixteen system calls per id.

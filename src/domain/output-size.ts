@@ -2,6 +2,7 @@ export type Resolution = '720P' | '1080P';
 export type AspectRatio = '16:9' | '9:16' | '1:1' | '4:3' | '3:4';
 
 export const aspectRatios: readonly AspectRatio[] = ['16:9', '9:16', '1:1', '4:3', '3:4'];
+export const resolutions: readonly Resolution[] = ['720P', '1080P'];
 
 const sizeTable: Record<Resolution, Record<AspectRatio, readonly [number, number]>> = {
   '720P': { '16:9': [1280, 720], '9:16': [720, 1280], '1:1': [960, 960], '4:3': [1104, 832], '3:4': [832, 1104] },

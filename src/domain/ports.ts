@@ -131,7 +131,36 @@ export interface Stores {
   ledger: LedgerStore;
   files: FileStore;
   webhooks: WebhookStore;
+  sessions: SessionStore;
   close(): Promise<void>;
+}
+
+// ---------- console sessions ----------
+
+/**
+ * A console sign-in. The browser holds only a signed cookie naming it; the key's secret never leaves
+ * the login request. Logout deletes the row, so a copied cookie stops working with it.
+ */
+export interface Session {
+  id: string;
+  keyId: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+export interface SessionStore {
+  insertSession(session: Session): Promise<void>;
+  getSession(id: string): Promise<Session | undefined>;
+  /** Ends a session; false when there was none. */
+  deleteSession(id: string): Promise<boolean>;
+  /** Forgets sessions that expired at or before nowMs; returns how many. */
+  deleteExpiredSessions(nowMs: number): Promise<number>;
+}
+
+/** HMAC signatures of short text (console session cookies), under a key of their own purpose. */
+export interface TokenSigner {
+  sign(payload: string): string;
+  verify(payload: string, signature: string): boolean;
 }
 
 // ---------- files ----------

@@ -27,3 +27,17 @@ export function billedCostMinor(quoteMinor: number, requestedSeconds: number, bi
 export function toMajor(table: PriceTable, minor: number): number {
   return minor / table.minorPerMajor;
 }
+
+/**
+ * An amount in minor units as an exact decimal string in major units ("0.10", "12.3456", "-1.50"):
+ * integer arithmetic only, at least two decimals, no trailing zeros beyond them.
+ */
+export function formatMinor(minor: number, minorPerMajor: number): string {
+  const digits = Math.round(Math.log10(minorPerMajor));
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(Math.trunc(minor));
+  const whole = Math.floor(abs / minorPerMajor);
+  if (digits === 0) return `${sign}${whole}`;
+  const fraction = String(abs % minorPerMajor).padStart(digits, '0').replace(/0+$/, '');
+  return `${sign}${whole}.${fraction.padEnd(Math.min(2, digits), '0')}`;
+}

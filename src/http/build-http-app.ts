@@ -4,9 +4,12 @@ import { newId } from '../domain/ids.js';
 import { handleError, handleNotFound } from './error-response.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key-routes.js';
+import { registerConsoleRoutes } from './routes/console-routes.js';
 import { api } from './openapi/api-catalogue.js';
 import { registerFileRoutes } from './routes/file-routes.js';
+import { registerModelRoutes } from './routes/model-routes.js';
 import { registerOpenApiRoutes } from './routes/openapi-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerTaskQueryRoutes } from './routes/task-query-routes.js';
 import { registerUploadRoutes } from './routes/upload-routes.js';
 import { registerVideoRoutes } from './routes/video-routes.js';
@@ -56,5 +59,8 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
   registerUploadRoutes(app, deps);
   registerTaskQueryRoutes(app, deps);
   registerOpenApiRoutes(app, deps);
+  registerModelRoutes(app, deps);
+  registerSessionRoutes(app, deps);
+  registerConsoleRoutes(app);
   return app;
 }

@@ -1,10 +1,26 @@
 import type { TaskDetails } from '../app/get-task.js';
 import type { Reason } from '../domain/errors.js';
 import { toMajor, type PriceTable } from '../domain/pricing.js';
+import type { GenerationRequest } from '../domain/request.js';
 import { httpStatusOf } from './error-status.js';
 import type { TaskJson } from './response-schemas.js';
 
 const seconds = (ms: number | null) => (ms === null ? undefined : Math.floor(ms / 1000));
+
+/** The request's prompt and media, named as the create request names them (so it can be sent again). */
+function presentInput(r: GenerationRequest): TaskJson['input'] {
+  const images = [
+    ...(r.firstFrameUrl !== undefined ? [{ url: r.firstFrameUrl, role: 'first_frame' as const }] : []),
+    ...(r.lastFrameUrl !== undefined ? [{ url: r.lastFrameUrl, role: 'last_frame' as const }] : []),
+  ];
+  return {
+    ...(r.prompt !== undefined && { prompt: r.prompt }),
+    ...(r.negativePrompt !== undefined && { negative_prompt: r.negativePrompt }),
+    ...(images.length > 0 && { image_with_roles: images }),
+    ...(r.videoUrl !== undefined && { video_urls: [r.videoUrl] }),
+    ...(r.audioUrl !== undefined && { audio_url: r.audioUrl }),
+  };
+}
 
 /** Renders a task in the spec's status shape (section 3), plus our own extra fields (schema: taskSchema). */
 export function presentTask(d: TaskDetails, prices: PriceTable, engineDescription: string, nowMs: number): TaskJson {
@@ -38,6 +54,7 @@ export function presentTask(d: TaskDetails, prices: PriceTable, engineDescriptio
       watermark: r.watermark,
       seed: r.seed,
     },
+    input: presentInput(r),
     ...(warnings.length > 0 && { warnings }),
     ...(t.status === 'completed' &&
       t.result && {

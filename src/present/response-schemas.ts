@@ -99,6 +99,15 @@ export const taskSchema = z
       watermark: z.boolean(),
       seed: z.int(),
     }),
+    input: z
+      .strictObject({
+        prompt: z.string().optional(),
+        negative_prompt: z.string().optional(),
+        image_with_roles: z.array(z.strictObject({ url: z.string(), role: z.enum(['first_frame', 'last_frame']) })).optional(),
+        video_urls: z.array(z.string()).optional(),
+        audio_url: z.string().optional(),
+      })
+      .describe('What was asked, in the fields of the create request (inline data: media appear as the file URLs they were stored under).'),
     warnings: z.array(z.string()).optional(),
     result: z.strictObject({ videos: z.array(resultVideoSchema) }).optional().describe('Only when completed.'),
     webhook: webhookSummarySchema.optional(),

@@ -286,6 +286,22 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       expect(await s.files.getFile(file.id)).toBeUndefined();
     });
 
+    it('keeps console sessions until logout deletes them or they expire', async () => {
+      const key = await keyWith();
+      const a = { id: newId('ses', t0), keyId: key.id, createdAtMs: t0, expiresAtMs: t0 + 1000 };
+      const b = { id: newId('ses', t0), keyId: key.id, createdAtMs: t0, expiresAtMs: t0 + 5000 };
+      await s.sessions.insertSession(a);
+      await s.sessions.insertSession(b);
+      expect(await s.sessions.getSession(a.id)).toEqual(a);
+      expect(await s.sessions.getSession('ses_unknown')).toBeUndefined();
+      expect(await s.sessions.deleteExpiredSessions(t0 + 999)).toBe(0);
+      expect(await s.sessions.deleteExpiredSessions(t0 + 1000)).toBe(1);
+      expect(await s.sessions.getSession(a.id)).toBeUndefined();
+      expect(await s.sessions.deleteSession(b.id)).toBe(true);
+      expect(await s.sessions.deleteSession(b.id)).toBe(false);
+      expect(await s.sessions.getSession(b.id)).toBeUndefined();
+    });
+
     it('lists a key\'s tasks newest first with status filter and cursor', async () => {
       const key = await keyWith();
       const other = await keyWith();

@@ -10,8 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures } from '../helpers/make-fixtures.js';
 import { createKey, startTestServer, type TestServer } from '../helpers/start-test-server.js';
 
-/** Routes that need no key: health, signed downloads (the signature is the credential), API docs. */
-const publicRoutes = [/^\/healthz$/, /^\/files\/\*$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/];
+/**
+ * Routes that need no key: health, signed downloads (the signature is the credential), API docs, the
+ * model list, and the web console (its page, and the sign-in that takes a key in its body).
+ */
+const publicRoutes = [/^\/healthz$/, /^\/files\/\*$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/v1\/models$/, /^\/$/, /^\/console(\/.*)?$/];
 
 let server: TestServer;
 let scratch: string;

@@ -102,4 +102,12 @@ export const migrations: readonly string[] = [
    );
    CREATE INDEX webhook_due ON webhook_deliveries (status, next_attempt_at_ms);
    CREATE INDEX webhook_task ON webhook_deliveries (task_id);`,
+  // Console sign-ins: the signed cookie names a row; logout deletes it.
+  `CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     key_id TEXT NOT NULL REFERENCES api_keys(id),
+     created_at_ms BIGINT NOT NULL,
+     expires_at_ms BIGINT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX sessions_expiry ON sessions (expires_at_ms);`,
 ];

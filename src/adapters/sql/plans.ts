@@ -7,6 +7,7 @@ import type { LedgerQuery, TaskQuery } from '../../domain/ports.js';
 import type { Dialect } from './dialect.js';
 import { migrations } from './migrations.js';
 import { apiKeyColumns, deliveryColumns, fileColumns, taskColumns } from './rows.js';
+import { sessionColumns } from './session-rows.js';
 import type { Statement } from './steps.js';
 
 /** Advisory lock classes (the first key of the two-key form), so our locks never meet another app's. */
@@ -151,6 +152,11 @@ export function renderPlans(d: Dialect) {
     fileById: s('SELECT * FROM files WHERE id = $1'),
     expiredFiles: s('SELECT * FROM files WHERE expires_at_ms <= $1 ORDER BY expires_at_ms LIMIT $2'),
     deleteFile: s('DELETE FROM files WHERE id = $1'),
+    // ---------- console sessions ----------
+    insertSession: insertOf('sessions', sessionColumns),
+    sessionById: s('SELECT * FROM sessions WHERE id = $1'),
+    deleteSession: s('DELETE FROM sessions WHERE id = $1'),
+    deleteExpiredSessions: s('DELETE FROM sessions WHERE expires_at_ms <= $1'),
 
     // ---------- webhooks ----------
     insertDelivery: insertOf('webhook_deliveries', deliveryColumns),

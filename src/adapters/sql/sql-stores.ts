@@ -1,6 +1,7 @@
 import type { Stores } from '../../domain/ports.js';
 import { createFileStore, createWebhookStore } from './file-webhook-stores.js';
 import { createKeyStore } from './key-store.js';
+import { createSessionStore } from './session-store.js';
 import type { Plans } from './plans.js';
 import { count, rows, script, type SqlExecutor, type Steps } from './steps.js';
 import { createTaskStore, type Claim } from './task-store.js';
@@ -25,6 +26,7 @@ export function createSqlStores(exec: SqlExecutor, s: Plans, claim: Claim, close
     ledger: keys,
     files: createFileStore(exec, s),
     webhooks: createWebhookStore(exec, s),
+    sessions: createSessionStore(exec, s),
     close,
   };
 }

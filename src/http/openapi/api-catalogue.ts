@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { createRequestSchema } from '../../domain/request.js';
+import * as cs from './console-schemas.js';
 import * as req from './request-schemas.js';
 import * as res from '../../present/response-schemas.js';
 
@@ -332,6 +333,57 @@ export const api = {
     responses: { 200: { description: 'Totals and a page of ledger entries.', content: json(res.usageReplySchema) } },
     errors: [400],
   },
+  getServerInfo: {
+    method: 'GET',
+    url: '/admin/server',
+    operationId: 'getServerInfo',
+    summary: "The server's engine and settings",
+    description: 'What the admin console shows: engines, billing, prices, retention, webhook schedule. Never a secret.',
+    tags: ['Admin'],
+    access: 'admin',
+    request: {},
+    responses: { 200: { description: 'The summary.', content: json(cs.serverInfoReplySchema) } },
+    errors: [],
+  },
+  listModels: {
+    method: 'GET',
+    url: '/v1/models',
+    operationId: 'listModels',
+    summary: 'The models this server offers',
+    description: 'An OpenAI-style list: each model with its modes, fields, limits, defaults, price per second per resolution and the engine that runs it. Needs no key.',
+    tags: ['Service'],
+    access: 'public',
+    request: {},
+    responses: { 200: { description: 'The models.', content: json(cs.modelListSchema) } },
+    errors: [],
+  },
+  createSession: {
+    method: 'POST',
+    url: '/console/session',
+    operationId: 'createSession',
+    summary: 'Sign in to the web console',
+    description:
+      'Exchanges an API key (in the body only) for a session cookie: HttpOnly, SameSite=Strict, Secure over HTTPS, signed, ' +
+      'expiring (CONSOLE_SESSION_HOURS, never after the key expires). The cookie then authenticates any route like the key, ' +
+      'as long as the key stays valid; state-changing requests must come from this server\'s pages (Origin). A cross-site Origin is a 403.',
+    tags: ['Account'],
+    access: 'public',
+    request: { body: { required: true, content: json(cs.loginSchema) } },
+    responses: { 200: { description: 'Signed in; the session cookie is set.', content: json(cs.sessionReplySchema), headers: { 'Set-Cookie': 'The session cookie.' } } },
+    errors: [400, 401, 403],
+  },
+  deleteSession: {
+    method: 'DELETE',
+    url: '/console/session',
+    operationId: 'deleteSession',
+    summary: 'Sign out of the web console',
+    description: 'Ends the session of the cookie sent (every copy of it stops working) and clears the cookie.',
+    tags: ['Account'],
+    access: 'public',
+    request: {},
+    responses: { 200: { description: 'Signed out.', content: json(cs.logoutReplySchema), headers: { 'Set-Cookie': 'Clears the session cookie.' } } },
+    errors: [403],
+  },
   health: {
     method: 'GET',
     url: '/healthz',
@@ -373,7 +425,13 @@ export type ApiCatalogue = typeof api;
 /** The static files of the docs page (Swagger UI's script, style and icons). */
 export const docsAssetsUrl = '/docs/:asset';
 
+/** The web console: `/` and `/console` lead to its page, `/console/*` serves the page and its static files. */
+export const consolePages = { root: '/', page: '/console', files: '/console/*' } as const;
+
 /** Routes the server registers on purpose without documenting them. */
 export const undocumentedRoutes: readonly { method: HttpMethod; url: string; why: string }[] = [
   { method: 'GET', url: docsAssetsUrl, why: 'static files of the docs page' },
+  { method: 'GET', url: consolePages.root, why: 'redirects to the web console' },
+  { method: 'GET', url: consolePages.page, why: 'redirects to the web console' },
+  { method: 'GET', url: consolePages.files, why: 'the web console page and its static files' },
 ];

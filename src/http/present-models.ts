@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+import type { ModelInfo } from '../domain/model-catalogue.js';
+import type { Engine } from '../domain/ports.js';
+import { formatMinor, type PriceTable } from '../domain/pricing.js';
+import type { modelSchema } from './openapi/console-schemas.js';
+
+type ModelJson = z.input<typeof modelSchema>;
+
+/** Price per second of each resolution, as an exact decimal string and in integer minor units. */
+export function presentPrices(prices: PriceTable): Record<string, { amount: string; amount_minor: number }> {
+  return Object.fromEntries(
+    Object.entries(prices.perSecondMinor).map(([resolution, minor]) => [resolution, { amount: formatMinor(minor, prices.minorPerMajor), amount_minor: minor }]),
+  );
+}
+
+const mediaLimit = (l: { maxBytes: number; minSide?: number; maxSide?: number; minSeconds?: number; maxSeconds?: number }) => ({
+  max_bytes: l.maxBytes,
+  ...(l.minSide !== undefined && { min_side: l.minSide }),
+  ...(l.maxSide !== undefined && { max_side: l.maxSide }),
+  ...(l.minSeconds !== undefined && { min_seconds: l.minSeconds }),
+  ...(l.maxSeconds !== undefined && { max_seconds: l.maxSeconds }),
+});
+
+/** One entry of GET /v1/models: the model's own rules, this server's prices and engine. */
+export function presentModel(m: ModelInfo, prices: PriceTable, engine: Pick<Engine, 'id' | 'description'>): ModelJson {
+  return {
+    id: m.id,
+    object: 'model',
+    owned_by: 'wangate',
+    operation: m.operation,
+    modes: m.modes.map((mode) => ({ id: mode.id, name: mode.name, requires: [...mode.requires], accepts: [...mode.accepts] })),
+    fields: [...m.fields],
+    resolutions: [...m.resolutions],
+    default_resolution: m.defaults.resolution,
+    sizes: [...m.sizes],
+    defaults: { duration: m.defaults.duration, size: m.defaults.size, prompt_extend: m.defaults.promptExtend, watermark: m.defaults.watermark },
+    limits: {
+      duration: m.limits.durationSeconds,
+      prompt_max_chars: m.limits.promptChars,
+      negative_prompt_max_chars: m.limits.negativePromptChars,
+      media: { image: mediaLimit(m.limits.media.image), video: mediaLimit(m.limits.media.video), audio: mediaLimit(m.limits.media.audio) },
+    },
+    pricing: { currency: prices.currency, unit: 'second', minor_per_major: prices.minorPerMajor, per_second: presentPrices(prices) },
+    engine: { id: engine.id, description: engine.description },
+  };
+}
