@@ -20,8 +20,7 @@ const nextUlid = monotonicFactory(cryptoFraction);
 // Request ids only label log lines and error envelopes; they need no cryptographic randomness.
 const nextRequestUlid = monotonicFactory(Math.random);
 
-/** An uploaded file's id as media fields accept it bare. */
-export const fileIdPattern = /^file_[0-9A-HJKMNP-TV-Z]{26}$/;
+export { fileIdPattern } from './id-patterns.js';
 
 /** Prefixed, time-sortable ids: 'task_01J...' (26-char ULID). */
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {

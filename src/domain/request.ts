@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError, invalidField, toCataloguedReason, type ReasonOf } from './errors.js';
-import { fileIdPattern } from './ids.js';
+import { fileIdPattern } from './id-patterns.js';
 import { aspectRatios, type AspectRatio, type Resolution } from './output-size.js';
 import { webhookUrlSchema } from './webhook-url.js';
 
