@@ -1,4 +1,5 @@
 import { benchClient } from './client.js';
+import { benchConsole } from './console.js';
 import { benchFetchMemory } from './fetch-memory.js';
 import { benchBilling, benchHttp } from './http-throughput.js';
 import { benchRender } from './render.js';
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   fetch: benchFetchMemory,
   upstream: benchUpstreamPoll,
   client: benchClient,
+  console: benchConsole,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;

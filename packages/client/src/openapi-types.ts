@@ -132,6 +132,34 @@ export interface paths {
      */
     get: operations["getUsage"];
   };
+  "/admin/server": {
+    /**
+     * The server's engine and settings
+     * @description What the admin console shows: engines, billing, prices, retention, webhook schedule. Never a secret.
+     *
+     * Requires a key with the `admin` scope.
+     */
+    get: operations["getServerInfo"];
+  };
+  "/v1/models": {
+    /**
+     * The models this server offers
+     * @description An OpenAI-style list: each model with its modes, fields, limits, defaults, price per second per resolution and the engine that runs it. Needs no key.
+     */
+    get: operations["listModels"];
+  };
+  "/console/session": {
+    /**
+     * Sign in to the web console
+     * @description Exchanges an API key (in the body only) for a session cookie: HttpOnly, SameSite=Strict, Secure over HTTPS, signed, expiring (CONSOLE_SESSION_HOURS, never after the key expires). The cookie then authenticates any route like the key, as long as the key stays valid; state-changing requests must come from this server's pages (Origin). A cross-site Origin is a 403.
+     */
+    post: operations["createSession"];
+    /**
+     * Sign out of the web console
+     * @description Ends the session of the cookie sent (every copy of it stops working) and clears the cookie.
+     */
+    delete: operations["deleteSession"];
+  };
   "/healthz": {
     /** Liveness */
     get: operations["health"];
@@ -253,7 +281,7 @@ export interface components {
      * @description The machine code of a failure: stable, one per rule. `permanent`: the same request (or task) fails the same way again; `retryable`: it may succeed later unchanged (failed tasks are retried by the server first). New reasons may be added: handle an unknown one by the error's `type`. An upstream's own error codes are never reasons: DashScope's are mapped to these and quoted in `message`; a relay upstream's reason passes through when it is one of these, else it becomes `upstream_invalid_request` with the original in `message`.
      * @enum {string}
      */
-    ErrorReason: "required" | "invalid_type" | "invalid_value" | "too_short" | "too_long" | "too_few" | "too_many" | "out_of_range" | "unknown_field" | "conflicting_alias" | "duplicate_role" | "mixed_media_not_allowed" | "unsupported_url_scheme" | "invalid_json" | "unsupported_content_type" | "invalid_content_length" | "bad_request" | "body_too_large" | "too_precise" | "negative_balance" | "invalid_upload" | "empty_file" | "invalid_data_uri" | "media_too_large" | "unsupported_format" | "unreadable_media" | "bad_dimensions" | "bad_aspect_ratio" | "bad_duration" | "duration_too_short" | "url_not_allowed" | "fetch_failed" | "fetch_timeout" | "too_many_redirects" | "file_not_found" | "file_expired" | "public_base_url_required" | "missing_api_key" | "invalid_api_key" | "insufficient_scope" | "invalid_signature" | "insufficient_balance" | "rate_limit_exceeded" | "queue_full" | "key_not_found" | "key_unlimited" | "idempotency_key_reused" | "task_not_found" | "route_not_found" | "result_not_ready" | "no_result" | "result_expired" | "not_cancellable" | "task_already_finished" | "task_not_finished" | "no_callback_url" | "range_not_satisfiable" | "precondition_failed" | "internal" | "engine_error" | "too_many_attempts" | "bad_output" | "render_failed" | "missing_input" | "not_pollable" | "bad_engine_state" | "content_moderation" | "upstream_invalid_parameter" | "upstream_bad_request" | "upstream_invalid_request" | "upstream_error" | "upstream_failed" | "upstream_cancelled" | "upstream_task_expired" | "upstream_channel_removed" | "upstream_create_unreconciled" | "result_download_failed" | "bad_upstream_output" | "bad_upstream_reply" | "upstream_auth" | "upstream_payment_required" | "upstream_invalid_api_key" | "upstream_access_denied" | "upstream_arrearage" | "upstream_not_found";
+    ErrorReason: "required" | "invalid_type" | "invalid_value" | "too_short" | "too_long" | "too_few" | "too_many" | "out_of_range" | "unknown_field" | "conflicting_alias" | "duplicate_role" | "mixed_media_not_allowed" | "unsupported_url_scheme" | "invalid_json" | "unsupported_content_type" | "invalid_content_length" | "bad_request" | "body_too_large" | "too_precise" | "negative_balance" | "invalid_upload" | "empty_file" | "invalid_data_uri" | "media_too_large" | "unsupported_format" | "unreadable_media" | "bad_dimensions" | "bad_aspect_ratio" | "bad_duration" | "duration_too_short" | "url_not_allowed" | "fetch_failed" | "fetch_timeout" | "too_many_redirects" | "file_not_found" | "file_expired" | "public_base_url_required" | "missing_api_key" | "invalid_api_key" | "insufficient_scope" | "invalid_signature" | "insufficient_balance" | "rate_limit_exceeded" | "queue_full" | "key_not_found" | "invalid_session" | "cross_site_request" | "key_unlimited" | "idempotency_key_reused" | "task_not_found" | "route_not_found" | "result_not_ready" | "no_result" | "result_expired" | "not_cancellable" | "task_already_finished" | "task_not_finished" | "no_callback_url" | "range_not_satisfiable" | "precondition_failed" | "internal" | "engine_error" | "too_many_attempts" | "bad_output" | "render_failed" | "missing_input" | "not_pollable" | "bad_engine_state" | "console_not_built" | "content_moderation" | "upstream_invalid_parameter" | "upstream_bad_request" | "upstream_invalid_request" | "upstream_error" | "upstream_failed" | "upstream_cancelled" | "upstream_task_expired" | "upstream_channel_removed" | "upstream_create_unreconciled" | "result_download_failed" | "bad_upstream_output" | "bad_upstream_reply" | "upstream_auth" | "upstream_payment_required" | "upstream_invalid_api_key" | "upstream_access_denied" | "upstream_arrearage" | "upstream_not_found";
     /** @description A generation task (spec section 3). */
     Task: {
       /** @description `task_` + a 26-character ULID. */
@@ -300,6 +328,18 @@ export interface components {
         prompt_extend: boolean;
         watermark: boolean;
         seed: number;
+      };
+      /** @description What was asked, in the fields of the create request (inline data: media appear as the file URLs they were stored under). */
+      input: {
+        prompt?: string;
+        negative_prompt?: string;
+        image_with_roles?: ({
+            url: string;
+            /** @enum {string} */
+            role: "first_frame" | "last_frame";
+          })[];
+        video_urls?: string[];
+        audio_url?: string;
       };
       warnings?: string[];
       /** @description Only when completed. */
@@ -1308,6 +1348,251 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * The server's engine and settings
+   * @description What the admin console shows: engines, billing, prices, retention, webhook schedule. Never a secret.
+   *
+   * Requires a key with the `admin` scope.
+   */
+  getServerInfo: {
+    responses: {
+      /** @description The summary. */
+      200: {
+        content: {
+          "application/json": {
+            /** @constant */
+            code: 200;
+            /** @description What this server runs with; never a secret. */
+            data: {
+              version: string;
+              /** @description The engine new tasks run on. */
+              engine: {
+                id: string;
+                description: string;
+              };
+              /** @description Every engine this process serves (older tasks keep theirs). */
+              engines: string[];
+              base_url: string;
+              billing: boolean;
+              currency: string;
+              price_per_second: {
+                [key: string]: {
+                  /** @description Exact decimal in major units, e.g. `"0.10"`. */
+                  amount: string;
+                  /** @description Integer minor units (see `minor_per_major`). */
+                  amount_minor: number;
+                };
+              };
+              result_url_ttl_seconds: number;
+              retention_hours: {
+                results: number;
+                uploads: number;
+              };
+              worker_lease_seconds: number;
+              webhooks: {
+                retry_delays_seconds: number[];
+                timeout_ms: number;
+              };
+              console_session_hours: number;
+            };
+          };
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      429: components["responses"]["RateLimited"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * The models this server offers
+   * @description An OpenAI-style list: each model with its modes, fields, limits, defaults, price per second per resolution and the engine that runs it. Needs no key.
+   */
+  listModels: {
+    responses: {
+      /** @description The models. */
+      200: {
+        content: {
+          "application/json": {
+            /** @constant */
+            object: "list";
+            data: ({
+                /** @description The value of `model` in a create request. */
+                id: string;
+                /** @constant */
+                object: "model";
+                owned_by: string;
+                /** @constant */
+                operation: "video_generation";
+                modes: ({
+                    /** @enum {string} */
+                    id: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation";
+                    name: string;
+                    /** @description Inputs this mode needs. */
+                    requires: string[];
+                    /** @description Optional inputs it also takes. */
+                    accepts: string[];
+                  })[];
+                /** @description Every field of the create request. */
+                fields: string[];
+                resolutions: ("720P" | "1080P")[];
+                /** @enum {string} */
+                default_resolution: "720P" | "1080P";
+                sizes: ("16:9" | "9:16" | "1:1" | "4:3" | "3:4")[];
+                defaults: {
+                  duration: number;
+                  size: string;
+                  prompt_extend: boolean;
+                  watermark: boolean;
+                };
+                limits: {
+                  /** @description Seconds. */
+                  duration: {
+                    min: number;
+                    max: number;
+                  };
+                  prompt_max_chars: number;
+                  negative_prompt_max_chars: number;
+                  media: {
+                    image: {
+                      max_bytes: number;
+                      min_side?: number;
+                      max_side?: number;
+                      min_seconds?: number;
+                      max_seconds?: number;
+                    };
+                    video: {
+                      max_bytes: number;
+                      min_side?: number;
+                      max_side?: number;
+                      min_seconds?: number;
+                      max_seconds?: number;
+                    };
+                    audio: {
+                      max_bytes: number;
+                      min_side?: number;
+                      max_side?: number;
+                      min_seconds?: number;
+                      max_seconds?: number;
+                    };
+                  };
+                };
+                pricing: {
+                  currency: string;
+                  /**
+                   * @description Prices are per second of output.
+                   * @constant
+                   */
+                  unit: "second";
+                  minor_per_major: number;
+                  /** @description By resolution. */
+                  per_second: {
+                    [key: string]: {
+                      /** @description Exact decimal in major units, e.g. `"0.10"`. */
+                      amount: string;
+                      /** @description Integer minor units (see `minor_per_major`). */
+                      amount_minor: number;
+                    };
+                  };
+                };
+                /** @description Where new tasks of this model run. */
+                engine: {
+                  id: string;
+                  description: string;
+                };
+              })[];
+          };
+        };
+      };
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Sign in to the web console
+   * @description Exchanges an API key (in the body only) for a session cookie: HttpOnly, SameSite=Strict, Secure over HTTPS, signed, expiring (CONSOLE_SESSION_HOURS, never after the key expires). The cookie then authenticates any route like the key, as long as the key stays valid; state-changing requests must come from this server's pages (Origin). A cross-site Origin is a 403.
+   */
+  createSession: {
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @description An API key (`wg_…`). Accepted only here, in the body (never in a URL). */
+          key: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Signed in; the session cookie is set. */
+      200: {
+        headers: {
+          /** @description The session cookie. */
+          "Set-Cookie"?: string;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            code: 200;
+            data: {
+              /** @description When the session ends at the latest. */
+              expires_at: number;
+              /** @description An API key (never its secret). */
+              key: {
+                id: string;
+                name: string;
+                /** @description First characters of the secret, to recognise the key. */
+                prefix: string;
+                scopes: ("admin" | "user")[];
+                /** @description Unix seconds. */
+                created: number;
+                expires_at: number | null;
+                revoked: boolean;
+                unlimited: boolean;
+                /** @description null for unlimited keys. */
+                balance: number | null;
+                currency: string;
+                limits: {
+                  requests_per_minute: number | null;
+                  max_running: number | null;
+                  max_queued: number | null;
+                };
+                webhook_url: string | null;
+              };
+            };
+          };
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Sign out of the web console
+   * @description Ends the session of the cookie sent (every copy of it stops working) and clears the cookie.
+   */
+  deleteSession: {
+    responses: {
+      /** @description Signed out. */
+      200: {
+        headers: {
+          /** @description Clears the session cookie. */
+          "Set-Cookie"?: string;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            code: 200;
+            data: {
+              /** @description false when there was no live session. */
+              ended: boolean;
+            };
+          };
+        };
+      };
+      403: components["responses"]["Forbidden"];
       500: components["responses"]["ServerError"];
     };
   };
