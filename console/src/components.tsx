@@ -53,6 +53,7 @@ export function SecretField({ label, value }: { label: string; value: string }) 
 export function Field({ label, hint, children }: { label: string; hint?: string | undefined; children: ComponentChildren }) {
   return (
     <div class="field">
+      {/* biome-ignore lint/a11y/noLabelWithoutControl: the control comes in as children, inside the label */}
       <label class="field">
         <span class="field-label">{label}</span>
         {children}
@@ -65,9 +66,9 @@ export function Field({ label, hint, children }: { label: string; hint?: string 
 /** A table that scrolls sideways when too wide; `cards`: on a phone each row becomes a card of labelled cells (data-label). */
 export function TableWrap({ label, cards = false, children }: { label: string; cards?: boolean; children: ComponentChildren }) {
   return (
-    <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+    <section class="table-wrap" aria-label={label}>
       <table class={cards ? 'cards' : undefined}>{children}</table>
-    </div>
+    </section>
   );
 }
 

@@ -110,7 +110,7 @@ export function LedgerView({ path, title, keyNames, csvName }: { path: string; t
       >
         {report && entries.length === 0 && <Notice kind="info">No ledger entries in this range.</Notice>}
         {entries.length > 0 && (
-          <TableWrap label={title}>
+          <TableWrap label={title} cards>
             <thead>
               <tr>
                 <th>Time</th>
@@ -125,13 +125,13 @@ export function LedgerView({ path, title, keyNames, csvName }: { path: string; t
             <tbody>
               {entries.map((e) => (
                 <tr class={`kind-${e.kind}`}>
-                  <td>{dateTime(e.created)}</td>
-                  {keyNames && <td>{keyNames.get(e.key_id) ?? e.key_id}</td>}
-                  <td>{e.kind}</td>
-                  <td class="num">{amount(e.amount)}</td>
-                  <td class="num">{e.balance_after === null ? '—' : amount(e.balance_after)}</td>
-                  <td>{e.task_id ? <code>{e.task_id}</code> : '—'}</td>
-                  <td>{e.note ?? ''}</td>
+                  <td data-label="Time">{dateTime(e.created)}</td>
+                  {keyNames && <td data-label="Key">{keyNames.get(e.key_id) ?? e.key_id}</td>}
+                  <td data-label="Kind">{e.kind}</td>
+                  <td class="num" data-label="Amount">{amount(e.amount)}</td>
+                  <td class="num" data-label="Balance after">{e.balance_after === null ? '—' : amount(e.balance_after)}</td>
+                  <td data-label="Task">{e.task_id ? <code>{e.task_id}</code> : '—'}</td>
+                  <td data-label="Note">{e.note ?? ''}</td>
                 </tr>
               ))}
             </tbody>

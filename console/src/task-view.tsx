@@ -77,6 +77,7 @@ export function TaskOutcome({ task, onCancel }: { task: Task; onCancel?: () => v
       {video && video.expired && <Notice kind="info">The video was deleted by retention; the task keeps its details.</Notice>}
       {video && !video.expired && (
         <div class="result">
+          {/* biome-ignore lint/a11y/useMediaCaption: a generated video comes with no caption text to offer */}
           <video data-testid="result-video" controls preload="metadata" src={content} width={video.width} height={video.height} />
           <p class="small">
             {video.width}×{video.height}, {video.duration} s, {video.fps} fps ·{' '}

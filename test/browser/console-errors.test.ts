@@ -50,6 +50,7 @@ describe('reaching the console', () => {
     const context = await newContext(suite.browser, suite.server);
     const page = await context.newPage();
     await page.goto('/console/');
+    await page.getByLabel('API key').waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('key');
     await page.keyboard.type(testAdminKey);

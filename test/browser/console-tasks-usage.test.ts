@@ -4,7 +4,7 @@
  * and the admin's view of every key. No workers run: tasks stay pending until cancelled.
  */
 import { readFile } from 'node:fs/promises';
-import type { Download, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newContext, openPage, screenshots, signedInPage, signIn, useConsoleSuite, watchPageErrors } from '../helpers/console-browser.js';
 import { createKey, submitTask, testAdminKey } from '../helpers/start-test-server.js';
@@ -22,7 +22,7 @@ beforeAll(async () => {
 const row = (page: Page, prompt: string) => page.locator('tr', { has: page.getByRole('cell', { name: prompt, exact: true }) });
 
 async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
-  const [download] = (await Promise.all([page.waitForEvent('download'), click()])) as [Download, void];
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
   return { name: download.suggestedFilename(), text: await readFile((await download.path())!, 'utf8') };
 }
 

@@ -68,7 +68,7 @@ export function AdminPage(_props: { session: Session }) {
       <Section title="Keys: balances and spend">
         <ErrorNotice error={keys.error} />
         {keys.data && (
-          <TableWrap label="Keys: balances and spend">
+          <TableWrap label="Keys: balances and spend" cards>
             <thead>
               <tr>
                 <th>Name</th>
@@ -84,16 +84,16 @@ export function AdminPage(_props: { session: Session }) {
             <tbody>
               {[...keys.data].reverse().map(({ key, totals }) => (
                 <tr>
-                  <td>{key.name}</td>
-                  <td>
+                  <td data-label="Name">{key.name}</td>
+                  <td data-label="Key">
                     <code>{key.prefix}…</code>
                   </td>
-                  <td>{key.scopes.join(', ')}</td>
-                  <td>{key.revoked ? 'revoked' : key.expires_at !== null && key.expires_at * 1000 < Date.now() ? 'expired' : 'active'}</td>
-                  <td class="num">{amount(key.balance, key.currency)}</td>
-                  <td class="num">{amount(totals.captured, key.currency)}</td>
-                  <td class="num">{amount(totals.outstanding, key.currency)}</td>
-                  <td class="num">{totals.tasks}</td>
+                  <td data-label="Scopes">{key.scopes.join(', ')}</td>
+                  <td data-label="Status">{key.revoked ? 'revoked' : key.expires_at !== null && key.expires_at * 1000 < Date.now() ? 'expired' : 'active'}</td>
+                  <td class="num" data-label="Balance">{amount(key.balance, key.currency)}</td>
+                  <td class="num" data-label="Spent">{amount(totals.captured, key.currency)}</td>
+                  <td class="num" data-label="Held now">{amount(totals.outstanding, key.currency)}</td>
+                  <td class="num" data-label="Tasks">{totals.tasks}</td>
                 </tr>
               ))}
             </tbody>

@@ -190,14 +190,14 @@ function KeyRow({ k, onChanged }: { k: Key; onChanged: () => void }) {
   return (
     <>
       <tr class={k.revoked ? 'revoked' : ''} data-key-id={k.id}>
-        <td>{k.name}</td>
-        <td>
+        <td data-label="Name">{k.name}</td>
+        <td data-label="Key">
           <code>{k.prefix}…</code>
         </td>
-        <td>{k.scopes.join(', ')}</td>
-        <td class="num">{amount(k.balance, k.currency)}</td>
-        <td>{k.expires_at === null ? 'never' : dateTime(k.expires_at)}</td>
-        <td>{k.revoked ? 'revoked' : 'active'}</td>
+        <td data-label="Scopes">{k.scopes.join(', ')}</td>
+        <td class="num" data-label="Balance">{amount(k.balance, k.currency)}</td>
+        <td data-label="Expires">{k.expires_at === null ? 'never' : dateTime(k.expires_at)}</td>
+        <td data-label="Status">{k.revoked ? 'revoked' : 'active'}</td>
         <td class="actions">
           {!k.revoked && (
             <>
@@ -264,7 +264,7 @@ export function KeyAdmin({ session }: { session: Session }) {
         <ErrorNotice error={keys.error} />
         {keys.data && keys.data.data.length === 0 && <Notice kind="info">No keys.</Notice>}
         {keys.data && (
-          <TableWrap label="All keys">
+          <TableWrap label="All keys" cards>
             <thead>
               <tr>
                 <th>Name</th>

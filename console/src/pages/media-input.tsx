@@ -77,6 +77,7 @@ export function MediaInput(props: { id: string; label: string; kind: 'image' | '
       )}
       {preview && kind === 'image' && <img class="preview" src={preview} alt={`${label} preview`} />}
       {preview && kind === 'video' && <video class="preview" src={preview} muted controls />}
+      {/* biome-ignore lint/a11y/useMediaCaption: a preview of the person's own file, which has no captions */}
       {preview && kind === 'audio' && <audio src={preview} controls />}
     </fieldset>
   );
