@@ -17,6 +17,13 @@ describe('configuration from the environment', () => {
     expect(c).toMatchObject({ port: 8080, engine: 'local', workerConcurrency: 1, billing: true, dashscope: undefined, relay: undefined });
   });
 
+  it('keeps signed result URLs, results and uploads for 72 hours by default, as the seed platform promises', () => {
+    const c = parseConfig({});
+    expect(c.resultUrlTtlSeconds).toBe(72 * 3600);
+    expect(c.resultRetentionMs).toBe(72 * 3600_000);
+    expect(c.uploadRetentionMs).toBe(72 * 3600_000);
+  });
+
   it('reports one problem in the one-line form naming the variable', () => {
     expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/^Invalid configuration: PORT: /);
   });

@@ -30,7 +30,8 @@ const envSchema = z.object({
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_IDLE_POLL_MS: z.coerce.number().int().min(10).default(500),
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
-  RESULT_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  /** Signed result URLs: the seed platform promises 72 h (never past the result's retention). */
+  RESULT_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(72 * 3600),
   /** Results are deleted this long after completion (the seed platform keeps them 72 h). */
   RESULT_RETENTION_HOURS: z.coerce.number().min(0.001).default(72),
   UPLOAD_RETENTION_HOURS: z.coerce.number().min(0.001).default(72),
