@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { AppError, invalidField } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
-import { acceptedFormatsText, declaredTypeMatches, sniffHeadBytes, sniffMedia, type SniffedMedia } from '../domain/media-sniff.js';
+import { declaredTypeMatches, formatsText, generationFormats, sniffHeadBytes, sniffMedia, type MediaFormat, type SniffedMedia } from '../domain/media-sniff.js';
 import type { StoredFile } from '../domain/ports.js';
 import type { AppDeps } from './deps.js';
 import { liveOwnFile } from './media-sources.js';
@@ -18,6 +18,8 @@ export interface UploadInput {
   declaredType: string | undefined;
   /** What this entry point accepts. */
   kinds: readonly MediaKind[];
+  /** The formats it accepts; by default those the models take for these kinds. */
+  formats?: readonly MediaFormat[];
   /** The request field errors name ('file', or e.g. 'image_urls[0]' for a data: URI). */
   param: string;
 }
@@ -33,8 +35,9 @@ export function tooLarge(param: string, kind: MediaKind | null, maxBytes: number
 }
 
 function checkFormat(input: UploadInput, sniffed: SniffedMedia | null): SniffedMedia {
-  const accepted = input.kinds.map((k) => acceptedFormatsText[k]).join(', ');
-  if (!sniffed || !input.kinds.includes(sniffed.kind)) {
+  const formats = input.formats ?? input.kinds.flatMap((k) => generationFormats[k]);
+  const accepted = formatsText(formats);
+  if (!sniffed || !input.kinds.includes(sniffed.kind) || !formats.includes(sniffed.format)) {
     const found = sniffed ? `a ${sniffed.kind} (${sniffed.contentType})` : 'not a recognised media file';
     throw invalidField(input.param, 'unsupported_format', `${input.param}: expected ${accepted}; the content is ${found}`);
   }

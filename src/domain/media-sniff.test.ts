@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { declaredTypeMatches, sniffMedia } from './media-sniff.js';
+import { declaredTypeMatches, formatsText, generationFormats, sniffMedia } from './media-sniff.js';
 
 const bytes = (...parts: (string | number[])[]) =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
@@ -14,6 +14,8 @@ describe('sniffMedia', () => {
       [bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'image/png'],
       [bmp, 'image/bmp'],
       [bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8 '), 'image/webp'],
+      [bytes('GIF89a', [1, 0, 1, 0]), 'image/gif'],
+      [bytes('GIF87a', [1, 0, 1, 0]), 'image/gif'],
       [bytes('RIFF', [0, 0, 0, 0], 'WAVEfmt '), 'audio/wav'],
       [bytes([0, 0, 0, 0x20], 'ftypisom', [0, 0, 2, 0]), 'video/mp4'],
       [bytes([0, 0, 0, 0x14], 'ftypqt  ', [0, 0, 2, 0]), 'video/quicktime'],
@@ -30,6 +32,7 @@ describe('sniffMedia', () => {
       bytes([0, 0, 0, 0x20], 'ftypM4A ', [0, 0, 0, 0]),
       bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0]),
       bytes('BM hello world, not a bitmap'),
+      bytes('GIF90a not a gif'),
       bytes([]),
     ]) {
       expect(sniffMedia(head)).toBeNull();
@@ -46,5 +49,13 @@ describe('declaredTypeMatches', () => {
     expect(declaredTypeMatches('application/octet-stream', png)).toBe(true);
     expect(declaredTypeMatches('image/jpeg', png)).toBe(false);
     expect(declaredTypeMatches('text/plain', png)).toBe(false);
+  });
+});
+
+describe('formatsText', () => {
+  it('names the formats of each kind as messages show them', () => {
+    expect(formatsText(generationFormats.image)).toBe('JPEG, PNG, BMP or WEBP');
+    expect(formatsText(generationFormats.video)).toBe('MP4 or MOV');
+    expect(formatsText(generationFormats.audio)).toBe('WAV or MP3');
   });
 });

@@ -1,10 +1,22 @@
 import type { MediaKind } from './media-rules.js';
 
+export type MediaFormat = 'jpeg' | 'png' | 'bmp' | 'webp' | 'gif' | 'mp4' | 'wav' | 'mp3';
+
+/** The formats the models take in media fields (the spec's constraints table), by kind. */
+export const generationFormats: Record<MediaKind, readonly MediaFormat[]> = {
+  image: ['jpeg', 'png', 'bmp', 'webp'],
+  video: ['mp4'],
+  audio: ['wav', 'mp3'],
+};
+
+/** What the seed platform's image upload (POST /v1/uploads/images) takes: its JPEG, PNG, GIF and WebP, and our BMP. */
+export const imageUploadFormats: readonly MediaFormat[] = ['jpeg', 'png', 'gif', 'webp', 'bmp'];
+
 /** What the first bytes of a file say it is. */
 export interface SniffedMedia {
   kind: MediaKind;
-  /** One of the formats of the spec's constraints table. */
-  format: 'jpeg' | 'png' | 'bmp' | 'webp' | 'mp4' | 'wav' | 'mp3';
+  /** One of the formats of the spec's constraints table, or GIF (accepted by the image upload only). */
+  format: MediaFormat;
   /** The content type we record and serve (from the bytes, never from the client's claim). */
   contentType: string;
 }
@@ -42,6 +54,7 @@ export function sniffMedia(head: Uint8Array): SniffedMedia | null {
   if (ascii(b, 0, 'BM') && b.length >= 18 && bmpDibSizes.has(b[14]! | (b[15]! << 8) | (b[16]! << 16) | (b[17]! << 24))) {
     return { kind: 'image', format: 'bmp', contentType: 'image/bmp' };
   }
+  if (ascii(b, 0, 'GIF87a') || ascii(b, 0, 'GIF89a')) return { kind: 'image', format: 'gif', contentType: 'image/gif' };
   if (ascii(b, 0, 'RIFF') && ascii(b, 8, 'WEBP')) return { kind: 'image', format: 'webp', contentType: 'image/webp' };
   if (ascii(b, 0, 'RIFF') && ascii(b, 8, 'WAVE')) return { kind: 'audio', format: 'wav', contentType: 'audio/wav' };
   if (ascii(b, 4, 'ftyp') && b.length >= 12) {
@@ -59,6 +72,7 @@ const aliases: Record<SniffedMedia['format'], readonly string[]> = {
   png: ['image/png', 'image/x-png'],
   bmp: ['image/bmp', 'image/x-bmp', 'image/x-ms-bmp'],
   webp: ['image/webp'],
+  gif: ['image/gif'],
   mp4: ['video/mp4', 'video/quicktime', 'video/x-m4v', 'video/mov', 'application/mp4'],
   wav: ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'],
   mp3: ['audio/mpeg', 'audio/mp3', 'audio/mpeg3', 'audio/x-mpeg', 'audio/x-mp3'],
@@ -78,8 +92,10 @@ export function declaredTypeMatches(declared: string | undefined, sniffed: Sniff
   return unspecified.has(bare) || aliases[sniffed.format].includes(bare);
 }
 
-export const acceptedFormatsText: Record<MediaKind, string> = {
-  image: 'JPEG, PNG, BMP or WEBP',
-  video: 'MP4 or MOV',
-  audio: 'WAV or MP3',
-};
+const formatNames: Record<MediaFormat, string> = { jpeg: 'JPEG', png: 'PNG', bmp: 'BMP', webp: 'WEBP', gif: 'GIF', mp4: 'MP4 or MOV', wav: 'WAV', mp3: 'MP3' };
+
+/** 'JPEG, PNG, BMP or WEBP': the formats for a message. */
+export function formatsText(formats: readonly MediaFormat[]): string {
+  const names = formats.map((f) => formatNames[f]);
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}

@@ -15,6 +15,7 @@ import { registerUploadRoutes } from './routes/upload-routes.js';
 import { registerVideoRoutes } from './routes/video-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerTaskEventRoutes } from './routes/task-event-routes.js';
+import { echoResponseVersion } from './response-version.js';
 
 export interface HttpOptions {
   logLevel: string;
@@ -47,6 +48,7 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  echoResponseVersion(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
   app.get(api.health.url, async () => ({ ok: true }) as const);

@@ -4,6 +4,7 @@ import { toMajor, type PriceTable } from '../domain/pricing.js';
 import type { GenerationRequest } from '../domain/request.js';
 import { httpStatusOf } from './error-status.js';
 import type { TaskJson } from './response-schemas.js';
+import { localiseTaskErrorMessage, type TaskLanguage } from './task-error-language.js';
 
 const seconds = (ms: number | null) => (ms === null ? undefined : Math.floor(ms / 1000));
 
@@ -22,8 +23,11 @@ function presentInput(r: GenerationRequest): TaskJson['input'] {
   };
 }
 
-/** Renders a task in the spec's status shape (section 3), plus our own extra fields (schema: taskSchema). */
-export function presentTask(d: TaskDetails, prices: PriceTable, engineDescription: string, nowMs: number): TaskJson {
+/**
+ * Renders a task in the spec's status shape (section 3), plus our own extra fields (schema: taskSchema).
+ * `language` localises a failed task's error message (GET /v1/tasks/{id}?language=); English by default.
+ */
+export function presentTask(d: TaskDetails, prices: PriceTable, engineDescription: string, nowMs: number, language: TaskLanguage = 'en'): TaskJson {
   const t = d.task;
   const r = t.request;
   // Every terminal transition records what it charged (0 unless completed); until then, the quote.
@@ -88,7 +92,12 @@ export function presentTask(d: TaskDetails, prices: PriceTable, engineDescriptio
     // The engines store only catalogued reasons (typed); a row from an older version shows what it stored.
     ...(t.status === 'failed' &&
       t.error && {
-        error: { code: httpStatusOf(t.error.code)[0], type: httpStatusOf(t.error.code)[1], message: t.error.message, reason: t.error.reason as Reason },
+        error: {
+          code: httpStatusOf(t.error.code)[0],
+          type: httpStatusOf(t.error.code)[1],
+          message: localiseTaskErrorMessage(t.error.reason, t.error.message, language),
+          reason: t.error.reason as Reason,
+        },
       }),
   };
 }

@@ -133,6 +133,25 @@ export const createReplySchema = z
   })
   .describe('The seed platform shape: one entry per created task.');
 
+/**
+ * Create with `X-APIMart-Response-Version: 2026-07-27`: `data` is the task itself (as GET /v1/tasks/{id}
+ * shows it, plus `object`), not the first version's one-entry array.
+ */
+export const createReply20260727Schema = z
+  .strictObject({
+    data: z.strictObject({ object: z.literal('generation.task'), ...taskSchema.shape }),
+    request_id: z.string().describe('`req_…`, also in the `x-request-id` header.'),
+  })
+  .describe('Response version 2026-07-27 of create: one task object.');
+
+/** What create answers: the first version unless the request asks for 2026-07-27. */
+export const createReplyAnyVersionSchema = z
+  .union([createReplySchema, createReply20260727Schema])
+  .describe(
+    'Without `X-APIMart-Response-Version` (or with a version this server does not know) the first version, `CreateGenerationReply`; ' +
+      'with `X-APIMart-Response-Version: 2026-07-27`, `CreateGenerationReply20260727`, and the answer carries the same header.',
+  );
+
 export const taskReplySchema = ok(taskSchema);
 
 export const taskListReplySchema = z.strictObject({
@@ -210,6 +229,20 @@ export const fileSchema = z.strictObject({
 });
 export const fileReplySchema = ok(fileSchema);
 
+/** POST /v1/uploads/images answers the seed platform's flat shape (no `code`/`data` wrapper). */
+export const imageUploadReplySchema = z
+  .strictObject({
+    url: z.string().describe('Usable in any image field of create by the same key, until `expires_at`.'),
+    filename: z.string().describe("The uploaded file's name (control characters removed), or the file id with the type's extension."),
+    content_type: z.string().describe('From the bytes, never from the claim: `image/jpeg`, `image/png`, `image/gif`, `image/webp` or `image/bmp`.'),
+    bytes: z.int(),
+    created_at: unixTime,
+    id: z.string().describe('`file_…`: also usable as a media value.'),
+    object: z.literal('file'),
+    expires_at: unixTime.describe('When retention deletes the upload (72 h by default).'),
+  })
+  .describe('An uploaded image, in the seed platform\'s flat shape.');
+
 export const webhookDeliverySchema = z.strictObject({
   id: z.string(),
   event: z.string().describe('`task.completed`, `task.failed` or `task.cancelled`.'),
@@ -244,4 +277,5 @@ export type TaskJson = z.input<typeof taskSchema>;
 export type UsageJson = z.input<typeof usageSchema>;
 export type KeyJson = z.input<typeof keySchema>;
 export type FileJson = z.input<typeof fileSchema>;
+export type ImageUploadJson = z.input<typeof imageUploadReplySchema>;
 export type WebhookDeliveryJson = z.input<typeof webhookDeliverySchema>;

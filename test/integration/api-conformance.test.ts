@@ -110,6 +110,28 @@ describe('answers conform to the documented schemas (no worker: tasks stay pendi
     const file = await upload.json();
     conforms(res.fileReplySchema, file, 'POST /v1/files');
     conforms(res.fileReplySchema, (await server.api('GET', `/v1/files/${(file as any).data.id}`, undefined, user.key)).json, 'GET /v1/files/{fileId}');
+    const image = await fetch(`${server.url}/v1/uploads/images`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.key}`, 'content-type': 'image/png' },
+      body: await readFile(fx.redPng),
+    });
+    expect(image.status).toBe(200);
+    conforms(res.imageUploadReplySchema, await image.json(), 'POST /v1/uploads/images');
+  });
+
+  it('create in response version 2026-07-27, and a replay of it', async () => {
+    const send = () =>
+      fetch(`${server.url}/v1/videos/generations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.key}`, 'content-type': 'application/json', 'x-apimart-response-version': '2026-07-27', 'idempotency-key': 'conformance-v2' },
+        body: JSON.stringify(t2v),
+      });
+    for (const answer of [await send(), await send()]) {
+      expect(answer.status).toBe(200);
+      const body = await answer.json();
+      conforms(res.createReply20260727Schema, body, 'POST /v1/videos/generations (2026-07-27)');
+      conforms(res.createReplyAnyVersionSchema, body, 'POST /v1/videos/generations (any version)');
+    }
   });
 
   it('errors of every kind use the documented envelope', async () => {

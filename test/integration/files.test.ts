@@ -181,10 +181,46 @@ describe('POST /v1/files', () => {
 });
 
 describe('POST /v1/uploads/images (the seed platform path)', () => {
-  it('accepts an image', async () => {
-    const res = await rawUpload('/v1/uploads/images', await readFile(fx.redPng), 'image/png');
-    expect(res.status).toBe(200);
-    expect(res.json.data).toMatchObject({ object: 'file', kind: 'image' });
+  it("answers the seed platform's flat shape, with a URL usable as a frame for 72 hours", async () => {
+    const png = await readFile(fx.redPng);
+    const now = Math.floor(server.clock.nowMs() / 1000);
+    const res = await multipartUpload('/v1/uploads/images', png, 'red.png', 'image/png');
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toEqual({
+      url: expect.stringMatching(/\/v1\/files\/file_[0-9A-HJKMNP-TV-Z]{26}\/content$/),
+      filename: 'red.png',
+      content_type: 'image/png',
+      bytes: png.length,
+      created_at: now,
+      id: expect.stringMatching(/^file_/),
+      object: 'file',
+      expires_at: now + 72 * 3600,
+    });
+    // A raw body has no name: the file id with its type's extension.
+    const raw = await rawUpload('/v1/uploads/images', await readFile(fx.blueJpg), 'image/jpeg');
+    expect(raw.json.filename).toBe(`${raw.json.id}.jpg`);
+  });
+
+  it('takes GIF by its content, which /v1/files (the formats the models take) refuses', async () => {
+    // A 1x1 GIF89a.
+    const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+    const res = await rawUpload('/v1/uploads/images', gif, null);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toMatchObject({ content_type: 'image/gif', bytes: gif.length });
+    const files = await rawUpload('/v1/files', gif, 'image/gif');
+    expect(files.status).toBe(400);
+    expect(files.json.error).toMatchObject({ param: 'file', reason: 'unsupported_format' });
+  });
+
+  it('refuses an image over 20 MB with 413 in the error envelope', async () => {
+    const big = Buffer.concat([await readFile(fx.redPng), Buffer.alloc(20 * 1024 * 1024)]);
+    for (const res of [await rawUpload('/v1/uploads/images', big, 'image/png'), await multipartUpload('/v1/uploads/images', big, 'big.png', 'image/png')]) {
+      expect(res.status).toBe(413);
+      expect(res.json).toEqual({
+        error: { code: 413, type: 'invalid_request_error', message: expect.any(String), param: 'file', reason: 'media_too_large' },
+        request_id: expect.stringMatching(/^req_/),
+      });
+    }
   });
 
   it('refuses a video with 400 unsupported_format', async () => {

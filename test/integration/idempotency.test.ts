@@ -23,7 +23,7 @@ async function create(key: string, idempotencyKey: string | undefined, payload: 
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(idempotencyKey !== undefined && { 'idempotency-key': idempotencyKey }) },
     body: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
-  return { status: res.status, json: (await res.json()) as any };
+  return { status: res.status, json: (await res.json()) as any, replayed: res.headers.get('idempotency-replayed') };
 }
 
 /** Straight from the store: what the API says must match what was written. */
@@ -48,6 +48,9 @@ describe('Idempotency-Key', () => {
     const second = await create(key, 'order-1', reordered);
     expect(second.status).toBe(200);
     expect(second.json.data[0].task_id).toBe(first.json.data[0].task_id);
+    // Only the replay says it is one.
+    expect(first.replayed).toBeNull();
+    expect(second.replayed).toBe('true');
     expect(stored(id)).toEqual({ tasks: 1, holds: 1 });
   });
 
@@ -84,6 +87,25 @@ describe('Idempotency-Key', () => {
     expect((await create(b.key, 'shared-name', body('other body'))).status).toBe(409);
     expect(stored(a.id)).toEqual({ tasks: 1, holds: 1 });
     expect(stored(b.id)).toEqual({ tasks: 1, holds: 1 });
+  });
+
+  it('keys are 1..191 visible ASCII characters without spaces; anything else is a 400 naming Idempotency-Key', async () => {
+    const { id, key } = await newKey();
+    const longest = '~'.repeat(191);
+    expect((await create(key, longest, body('longest key'))).status).toBe(200);
+    expect((await create(key, longest, body('longest key'))).replayed).toBe('true');
+    for (const [bad, reason] of [
+      ['x'.repeat(192), 'too_long'],
+      ['two words', 'invalid_value'],
+      ['tab\there', 'invalid_value'],
+      ['caf\u00e9', 'invalid_value'],
+      ['', 'too_short'],
+    ] as const) {
+      const res = await create(key, bad, body('bad key'));
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.json.error, JSON.stringify(bad)).toMatchObject({ type: 'invalid_request_error', param: 'Idempotency-Key', reason });
+    }
+    expect(stored(id).tasks).toBe(1);
   });
 
   it('without the header every request is a new task; an over-long key is refused with 400', async () => {

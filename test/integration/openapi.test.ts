@@ -120,7 +120,7 @@ describe('the generated document', () => {
     const list = doc.paths['/v1/tasks'].get.parameters.find((p: any) => p.name === 'limit');
     expect(list).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } });
     const idem = doc.paths['/v1/videos/generations'].post.parameters.find((p: any) => p.name === 'Idempotency-Key');
-    expect(idem).toMatchObject({ in: 'header', schema: { type: 'string', minLength: 1, maxLength: 255 } });
+    expect(idem).toMatchObject({ in: 'header', schema: { type: 'string', minLength: 1, maxLength: 191, pattern: '^[\\x21-\\x7E]+$' } });
   });
 });
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { createRequestSchema } from '../../domain/request.js';
 import * as cs from './console-schemas.js';
 import * as req from './request-schemas.js';
+import { responseVersionHeader } from '../response-version.js';
 import * as res from '../../present/response-schemas.js';
 
 /**
@@ -83,7 +84,17 @@ export const api = {
     tags: ['Tasks'],
     access: 'user',
     request: { headers: req.createHeaders, body: { required: true, content: json(createRequestSchema) } },
-    responses: { 200: { description: 'The task was accepted.', content: json(res.createReplySchema), headers: { 'Preference-Applied': 'With Prefer: wait, the wait used.' } } },
+    responses: {
+      200: {
+        description: 'The task was accepted (or, for a repeated Idempotency-Key, the original task).',
+        content: json(res.createReplyAnyVersionSchema),
+        headers: {
+          'Preference-Applied': 'With Prefer: wait, the wait used.',
+          'Idempotency-Replayed': '`true` when the answer is the task of an earlier request with the same Idempotency-Key (absent for a new task).',
+          [responseVersionHeader]: 'The response version of the answer, when the request asked for a known one.',
+        },
+      },
+    },
     errors: [400, 402, 409, 413],
   },
   getTask: {
@@ -93,9 +104,15 @@ export const api = {
     summary: 'Task status',
     tags: ['Tasks'],
     access: 'user',
-    request: { params: req.taskParams, headers: req.waitHeaders },
-    responses: { 200: { description: 'The task.', content: json(res.taskReplySchema), headers: { 'Preference-Applied': 'With Prefer: wait, the wait used.' } } },
-    errors: [404],
+    request: { params: req.taskParams, query: req.taskQuerySchema, headers: req.waitHeaders },
+    responses: {
+      200: {
+        description: 'The task, in the same shape in every response version.',
+        content: json(res.taskReplySchema),
+        headers: { 'Preference-Applied': 'With Prefer: wait, the wait used.', 'Content-Language': '`en` or `zh`: the language of `error.message`.' },
+      },
+    },
+    errors: [400, 404],
   },
   cancelTask: {
     method: 'POST',
@@ -183,10 +200,19 @@ export const api = {
     url: '/v1/uploads/images',
     operationId: 'uploadImage',
     summary: 'Upload an image (seed platform path)',
+    description:
+      "The seed platform's image upload and its flat answer. JPEG, PNG, GIF, WebP (and BMP), decided by the bytes; at most 20 MB (else 413). " +
+      'The URL works in the image fields of create until `expires_at` (72 h by default); the models take JPEG, PNG, BMP and WEBP frames, so a GIF fails the task that uses it (`unsupported_format`).',
     tags: ['Files'],
     access: 'user',
-    request: { body: uploadBody },
-    responses: { 200: { description: 'The stored file.', content: json(res.fileReplySchema) } },
+    request: {
+      body: {
+        required: true,
+        description: 'The image: a multipart field `file` (its file name is kept), or the raw bytes with their Content-Type.',
+        content: { 'multipart/form-data': req.multipartUploadSchema, 'application/octet-stream': req.rawUploadSchema },
+      },
+    },
+    responses: { 200: { description: 'The stored image.', content: json(res.imageUploadReplySchema) } },
     errors: [400, 413],
   },
   getFile: {

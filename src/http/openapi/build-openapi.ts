@@ -33,6 +33,8 @@ const responseComponents: [z.ZodType, string][] = [
   [res.errorReasonEnum, 'ErrorReason'],
   [res.taskSchema, 'Task'],
   [res.createReplySchema, 'CreateGenerationReply'],
+  [res.createReply20260727Schema, 'CreateGenerationReply20260727'],
+  [res.createReplyAnyVersionSchema, 'CreateGenerationReplyAnyVersion'],
   [res.taskReplySchema, 'TaskReply'],
   [res.taskListReplySchema, 'TaskListReply'],
   [res.usageSchema, 'Usage'],
@@ -44,6 +46,7 @@ const responseComponents: [z.ZodType, string][] = [
   [res.createdKeyReplySchema, 'CreatedKeyReply'],
   [res.fileSchema, 'File'],
   [res.fileReplySchema, 'FileReply'],
+  [res.imageUploadReplySchema, 'ImageUploadReply'],
   [res.webhookDeliverySchema, 'WebhookDelivery'],
   [res.taskWebhooksReplySchema, 'TaskWebhooksReply'],
   [res.redeliveryReplySchema, 'RedeliveryReply'],
@@ -231,7 +234,10 @@ export function buildOpenApiDocument(serverUrl: string = neutralServerUrl): Json
       description:
         'Create video generations (text-to-video, image-to-video, continuation), follow and download them, upload media, ' +
         'and manage keys and balances. Authenticate with `Authorization: Bearer <API key>`. Every answer carries `x-request-id`; ' +
-        'every error uses the envelope `{"error": {...}, "request_id": "req_…"}`.',
+        'every error uses the envelope `{"error": {...}, "request_id": "req_…"}`. ' +
+        'Response versions: without `X-APIMart-Response-Version` every answer has the first version of the seed page; ' +
+        'with `X-APIMart-Response-Version: 2026-07-27` create answers one task object (`data.id`) and the header is echoed. ' +
+        'An unknown version is answered in the first version, never refused. Task reads have one shape in both.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: serverUrl }],

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.js';
+import { invalidField } from '../../domain/errors.js';
 import { webhookUrlSchema } from '../../domain/webhook-url.js';
 import { maxWaitSeconds } from '../prefer-wait.js';
+import { responseVersionHeader, responseVersions } from '../response-version.js';
+import { taskLanguages } from '../../present/task-error-language.js';
 
 /**
  * The schemas that validate what clients send to the routes other than create (whose body schema is
@@ -55,6 +57,17 @@ export const listTasksQuerySchema = z.strictObject({
   after: z.string().regex(taskIdPattern, 'must be a task id').optional().describe('Cursor: the `next_cursor` of the previous page (a task id).'),
 });
 
+/** GET /v1/tasks/{id}: other query parameters are ignored, as before (cache busters keep working). */
+export const taskQuerySchema = z.object({
+  language: z
+    .enum(taskLanguages)
+    .optional()
+    .describe(
+      "The language of a failed task's `error.message`: `zh` (Chinese) or `en` (English, the default); `ko` and `ja` are answered in English for now. " +
+        '`Content-Language` names the language of the answer; `error.reason` never changes.',
+    ),
+});
+
 export const signedFileQuerySchema = z.strictObject({
   expires: z.string().describe('Expiry of the link (unix seconds), part of the signature.'),
   sig: z.string().describe('Signature of the storage key and expiry.'),
@@ -63,17 +76,25 @@ export type SignedFileQuery = Partial<z.output<typeof signedFileQuerySchema>>;
 
 // ---- headers (names as clients send them; HTTP header names are case-insensitive) ----
 
+/** Visible ASCII (0x21..0x7E): no spaces, no control or non-ASCII characters. */
+const idempotencyKeyPattern = /^[\x21-\x7E]+$/;
+
 export const idempotencyKeyHeader = z
   .string()
   .min(1)
-  .max(255)
-  .describe('Makes create safe to retry: the same key with the same body within 24 h returns the same task; with a different body, 409.');
+  .max(191)
+  .regex(idempotencyKeyPattern)
+  .describe(
+    'Makes create safe to retry: 1..191 visible ASCII characters, no spaces. The same key with the same body within 24 h returns the same task ' +
+      '(the answer then carries `Idempotency-Replayed: true`); with a different body, 409.',
+  );
 
-/** The Idempotency-Key of a request: absent (or repeated) is none; otherwise 1..255 characters or 400. */
+/** The Idempotency-Key of a request: absent (or repeated) is none; otherwise 1..191 visible ASCII characters or 400. */
 export function readIdempotencyKey(value: string | string[] | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   if (!idempotencyKeyHeader.safeParse(value).success) {
-    throw new AppError('invalid_request', 'Idempotency-Key must be 1..255 characters', { param: 'Idempotency-Key', reason: 'invalid_value' });
+    const reason = value.length === 0 ? 'too_short' : value.length > 191 ? 'too_long' : 'invalid_value';
+    throw invalidField('Idempotency-Key', reason, 'Idempotency-Key must be 1..191 visible ASCII characters without spaces');
   }
   return value;
 }
@@ -86,7 +107,18 @@ export const preferHeader = z
       '`Preference-Applied` echoes the wait used. Unusable preferences are ignored.',
   );
 
-export const createHeaders = z.strictObject({ 'Idempotency-Key': idempotencyKeyHeader.optional(), Prefer: preferHeader.optional() });
+export const responseVersionHeaderSchema = z
+  .string()
+  .describe(
+    `The response version the client speaks: \`${responseVersions.join('`, `')}\` answers create with one task object in \`data\` and echoes the header. ` +
+      'Absent or unknown: the first version of the seed page (never an error).',
+  );
+
+export const createHeaders = z.strictObject({
+  'Idempotency-Key': idempotencyKeyHeader.optional(),
+  Prefer: preferHeader.optional(),
+  [responseVersionHeader]: responseVersionHeaderSchema.optional(),
+});
 export const waitHeaders = z.strictObject({ Prefer: preferHeader.optional() });
 export const rangeHeaders = z.strictObject({
   Range: z.string().optional().describe('A byte range (`bytes=0-1023`): answered with 206, or 416 when it lies outside the file.'),

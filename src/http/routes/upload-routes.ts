@@ -2,14 +2,16 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { AppDeps } from '../../app/deps.js';
-import { fileNotFound, findOwnFile, maxUploadBytes, tooLarge, uploadFile, type UploadFileDeps } from '../../app/upload-file.js';
+import { fileNotFound, findOwnFile, maxUploadBytes, tooLarge, uploadFile, type UploadFileDeps, type UploadInput } from '../../app/upload-file.js';
 import { AppError, invalidField } from '../../domain/errors.js';
 import type { MediaKind } from '../../domain/media-rules.js';
+import { imageUploadFormats } from '../../domain/media-sniff.js';
 import type { StoredFile } from '../../domain/ports.js';
 import { requireKey, type AuthDeps } from '../auth.js';
 import { api } from '../openapi/api-catalogue.js';
 import type { FileParams } from '../openapi/request-schemas.js';
 import type { FileJson } from '../../present/response-schemas.js';
+import { presentImageUpload } from '../../present/present-image-upload.js';
 import { sendBlob } from '../send-blob.js';
 import { ownFileUrl } from '../../app/media-sources.js';
 
@@ -45,7 +47,7 @@ async function* chunksOf(stream: Readable): AsyncGenerator<Uint8Array> {
 }
 
 /** The upload's bytes and the type the client claims for them: a multipart field 'file', or the raw body. */
-async function uploadSource(request: FastifyRequest, kinds: readonly MediaKind[]): Promise<{ stream: Readable; declaredType: string | undefined }> {
+async function uploadSource(request: FastifyRequest, kinds: readonly MediaKind[]): Promise<{ stream: Readable; declaredType: string | undefined; filename: string | undefined }> {
   const maxBytes = maxUploadBytes(kinds);
   if (request.isMultipart()) {
     // busboy's own cap is a backstop only: the per-kind limit is enforced while streaming.
@@ -61,13 +63,13 @@ async function uploadSource(request: FastifyRequest, kinds: readonly MediaKind[]
       throw invalidField('file', 'required', "Send the file in the multipart field 'file'");
     }
     // A part without a Content-Type is reported by busboy as text/plain: that claims nothing.
-    return { stream: part.file, declaredType: part.mimetype === 'text/plain' ? undefined : part.mimetype };
+    return { stream: part.file, declaredType: part.mimetype === 'text/plain' ? undefined : part.mimetype, filename: part.filename };
   }
   const length = Number(request.headers['content-length']);
   if (Number.isFinite(length) && length > maxBytes) throw tooLarge('file', kinds.length === 1 ? kinds[0]! : null, maxBytes);
   // No body at all (Content-Length 0): nothing was parsed; the upload is empty.
   const body = request.body instanceof Readable ? request.body : Readable.from([]);
-  return { stream: body, declaredType: request.headers['content-type'] };
+  return { stream: body, declaredType: request.headers['content-type'], filename: undefined };
 }
 
 /**
@@ -82,33 +84,29 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AuthDeps & Uplo
     // Any other body is the file itself, handed over unread as a stream.
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-    const upload = (kinds: readonly MediaKind[]) => async (request: FastifyRequest, reply: FastifyReply) => {
-      let stream: Readable | undefined;
-      try {
-        const key = await requireKey(deps, request, 'user');
-        const source = await uploadSource(request, kinds);
-        stream = source.stream;
-        const file = await uploadFile(deps, {
-          keyId: key.id,
-          source: chunksOf(stream),
-          declaredType: source.declaredType,
-          kinds,
-          param: 'file',
-        });
-        return { code: 200, data: presentFile(file, deps) };
-      } catch (e) {
-        // Refused before the client finished sending: discard the rest and close the connection after
-        // the answer, so the client reads the error instead of a reset, without us taking it all in.
-        if (!request.raw.readableEnded) {
-          reply.header('connection', 'close');
-          stream?.resume();
-          request.raw.resume();
+    const upload = (accepts: Pick<UploadInput, 'kinds' | 'formats'>, present: (file: StoredFile, filename: string | undefined) => unknown) =>
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        let stream: Readable | undefined;
+        try {
+          const key = await requireKey(deps, request, 'user');
+          const source = await uploadSource(request, accepts.kinds);
+          stream = source.stream;
+          const file = await uploadFile(deps, { ...accepts, keyId: key.id, source: chunksOf(stream), declaredType: source.declaredType, param: 'file' });
+          return present(file, source.filename);
+        } catch (e) {
+          // Refused before the client finished sending: discard the rest and close the connection after
+          // the answer, so the client reads the error instead of a reset, without us taking it all in.
+          if (!request.raw.readableEnded) {
+            reply.header('connection', 'close');
+            stream?.resume();
+            request.raw.resume();
+          }
+          throw e;
         }
-        throw e;
-      }
-    };
-    scope.post(api.uploadFile.url, upload(allKinds));
-    scope.post(api.uploadImage.url, upload(['image']));
+      };
+    scope.post(api.uploadFile.url, upload({ kinds: allKinds }, (file) => ({ code: 200, data: presentFile(file, deps) })));
+    // The seed platform's image upload: its formats (GIF too) and its flat answer.
+    scope.post(api.uploadImage.url, upload({ kinds: ['image'], formats: imageUploadFormats }, (file, filename) => presentImageUpload(file, filename, deps)));
 
     scope.get<{ Params: FileParams }>(api.getFile.url, async (request) => {
       const key = await requireKey(deps, request, 'user');
