@@ -106,6 +106,7 @@ export const reasonCatalogue = {
 
   // ----- tasks and their results -----
   task_not_found: spec(['not_found'], 'permanent', "No task with this id (unknown or another key's)."),
+  model_not_found: spec(['not_found'], 'permanent', 'No model with this id on this server (see GET /v1/models).'),
   route_not_found: spec(['not_found'], 'permanent', 'No such route.'),
   result_not_ready: spec(['not_found'], 'retryable', 'The task has not completed yet.'),
   no_result: spec(['not_found'], 'permanent', 'The task ended without a result (failed or cancelled).'),

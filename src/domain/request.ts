@@ -16,34 +16,42 @@ const mediaUrl = z
   .refine(isAcceptedMedia, {
     message: "must be an http:// or https:// URL, a data: URI or an uploaded file's id (file_…)",
     params: { reason: 'unsupported_url_scheme' },
-  });
+  })
+  .describe("An http(s) URL, a base64 `data:` URI, or an uploaded file's URL or id (`file_…`).");
 
 /** The create request as clients send it (seed field names plus our aliases). */
 export const createRequestSchema = z.strictObject({
-  model: z.literal('wan2.7'),
-  prompt: z.string().max(5000).optional(),
-  negative_prompt: z.string().max(500).optional(),
-  image_urls: z.array(mediaUrl).min(1).max(2).optional(),
+  model: z.literal('wan2.7').describe('The model: `wan2.7` (text-to-video, image-to-video and continuation, chosen by the media given).'),
+  prompt: z.string().max(5000).optional().describe('What the video shows. Required for text-to-video (no image or video given).'),
+  negative_prompt: z.string().max(500).optional().describe('What the video should not show.'),
+  image_urls: z
+    .array(mediaUrl)
+    .min(1)
+    .max(2)
+    .optional()
+    .describe('1 image: the first frame; 2 images: first and last frame. JPEG, PNG, BMP or WEBP. Not together with `image_with_roles`.'),
   image_with_roles: z
     .array(z.strictObject({ url: mediaUrl, role: z.enum(['first_frame', 'last_frame']).default('first_frame') }))
     .min(1)
     .max(2)
-    .optional(),
-  video_urls: z.array(mediaUrl).min(1).max(16).optional(),
-  audio_url: mediaUrl.optional(),
+    .optional()
+    .describe('Frames with their roles (`first_frame`, the default, or `last_frame`; each at most once). A last frame needs a first frame or a video.'),
+  video_urls: z.array(mediaUrl).min(1).max(16).optional().describe('Continuation: the clip to continue (MP4 or MOV, 2..10 s); only the first is used.'),
+  audio_url: mediaUrl.optional().describe('Text-to-video: background music; image-to-video: driving audio (WAV or MP3, 2..30 s). Not with a video.'),
   resolution: z
     .string()
     .transform((s) => s.toUpperCase())
     .pipe(z.enum(['720P', '1080P']))
-    .optional(),
-  duration: z.number().int().min(2).max(15).optional(),
-  size: z.enum(aspectRatios as [AspectRatio, ...AspectRatio[]]).optional(),
-  aspect_ratio: z.enum(aspectRatios as [AspectRatio, ...AspectRatio[]]).optional(),
-  prompt_extend: z.boolean().optional(),
-  watermark: z.boolean().optional(),
-  seed: z.number().int().min(0).max(2147483647).optional(),
-  callback_url: webhookUrlSchema.optional(),
-  webhook: webhookUrlSchema.optional(),
+    .optional()
+    .describe('Output resolution: 720P or 1080P (default 1080P), in any letter case.'),
+  duration: z.number().int().min(2).max(15).optional().describe('Seconds of output (default 5). For a continuation, the total length including the input clip.'),
+  size: z.enum(aspectRatios as [AspectRatio, ...AspectRatio[]]).optional().describe('Aspect ratio (default 16:9); text-to-video only (image-to-video keeps the input aspect).'),
+  aspect_ratio: z.enum(aspectRatios as [AspectRatio, ...AspectRatio[]]).optional().describe('Alias of `size`.'),
+  prompt_extend: z.boolean().optional().describe('Intelligent prompt rewriting (default true).'),
+  watermark: z.boolean().optional().describe('Adds an "AI Generated" mark, lower right (default false).'),
+  seed: z.number().int().min(0).max(2147483647).optional().describe('Random seed (default: random).'),
+  callback_url: webhookUrlSchema.optional().describe('Webhook for the terminal state (default: the key\'s webhook URL).'),
+  webhook: webhookUrlSchema.optional().describe('Alias of `callback_url`.'),
 });
 
 export type RawCreateRequest = z.input<typeof createRequestSchema>;

@@ -9,6 +9,7 @@ import { api } from './openapi/api-catalogue.js';
 import { registerFileRoutes } from './routes/file-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerOpenApiRoutes } from './routes/openapi-routes.js';
+import { registerServerInfoRoutes } from './routes/server-info-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerTaskQueryRoutes } from './routes/task-query-routes.js';
 import { registerUploadRoutes } from './routes/upload-routes.js';
@@ -64,5 +65,6 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
   registerModelRoutes(app, deps);
   registerSessionRoutes(app, deps);
   registerConsoleRoutes(app);
+  registerServerInfoRoutes(app, deps);
   return app;
 }

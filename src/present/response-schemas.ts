@@ -272,6 +272,7 @@ export const eventStreamSchema = z
   );
 export const openApiDocumentSchema = z.looseObject({ openapi: z.string() }).describe('This document.');
 export const htmlSchema = z.string().describe('An HTML page.');
+export const markdownSchema = z.string().describe('Markdown (CommonMark with tables).');
 
 export type TaskJson = z.input<typeof taskSchema>;
 export type UsageJson = z.input<typeof usageSchema>;

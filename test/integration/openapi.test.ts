@@ -107,7 +107,19 @@ describe('the generated document', () => {
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.security).toEqual([{ apiKey: [] }]);
     const open = operations(doc).filter((o) => Array.isArray(o.op.security) && o.op.security.length === 0).map((o) => o.key).sort();
-    expect(open).toEqual(['DELETE /console/session', 'GET /docs', 'GET /files/{path}', 'GET /healthz', 'GET /openapi.json', 'GET /v1/models', 'POST /console/session']);
+    expect(open).toEqual([
+      'DELETE /console/session',
+      'GET /docs',
+      'GET /docs/models/{model}',
+      'GET /docs/models/{model}.md',
+      'GET /files/{path}',
+      'GET /healthz',
+      'GET /openapi.json',
+      'GET /v1/model-docs',
+      'GET /v1/model-schema',
+      'GET /v1/models',
+      'POST /console/session',
+    ]);
     for (const o of operations(doc).filter((o) => !open.includes(o.key))) expect(o.op.responses['401'], o.key).toBeDefined();
   });
 

@@ -12,9 +12,10 @@ import { createKey, startTestServer, type TestServer } from '../helpers/start-te
 
 /**
  * Routes that need no key: health, signed downloads (the signature is the credential), API docs, the
- * model list, and the web console (its page, and the sign-in that takes a key in its body).
+ * model list, schemas and references, and the web console (its page, and the sign-in that takes a key
+ * in its body).
  */
-const publicRoutes = [/^\/healthz$/, /^\/files\/\*$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/v1\/models$/, /^\/$/, /^\/console(\/.*)?$/];
+const publicRoutes = [/^\/healthz$/, /^\/files\/\*$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/v1\/models$/, /^\/v1\/model-schema$/, /^\/v1\/model-docs$/, /^\/$/, /^\/console(\/.*)?$/];
 
 let server: TestServer;
 let scratch: string;

@@ -56,7 +56,10 @@ export interface paths {
     post: operations["uploadFile"];
   };
   "/v1/uploads/images": {
-    /** Upload an image (seed platform path) */
+    /**
+     * Upload an image (seed platform path)
+     * @description The seed platform's image upload and its flat answer. JPEG, PNG, GIF, WebP (and BMP), decided by the bytes; at most 20 MB (else 413). The URL works in the image fields of create until `expires_at` (72 h by default); the models take JPEG, PNG, BMP and WEBP frames, so a GIF fails the task that uses it (`unsupported_format`).
+     */
     post: operations["uploadImage"];
   };
   "/v1/files/{fileId}": {
@@ -144,9 +147,31 @@ export interface paths {
   "/v1/models": {
     /**
      * The models this server offers
-     * @description An OpenAI-style list: each model with its modes, fields, limits, defaults, price per second per resolution and the engine that runs it. Needs no key.
+     * @description An OpenAI-style list: each model with its operation, modes, fields, limits, defaults, price per second per resolution and the engine that runs it. Needs no key.
      */
     get: operations["listModels"];
+  };
+  "/v1/model-schema": {
+    /**
+     * A model's request as JSON Schema
+     * @description The JSON Schema (draft 2020-12) of the create request of a model, without `model`: generated from the schema that validates create, so it cannot drift. Needs no key.
+     */
+    get: operations["getModelSchema"];
+  };
+  "/v1/model-docs": {
+    /**
+     * A model's reference (Markdown)
+     * @description The model's reference in Markdown (fields, limits, modes, examples, billing), generated from the same schemas as this document; also served as Markdown at `markdown_url` and as a page at `doc_url`. Needs no key.
+     */
+    get: operations["getModelDocs"];
+  };
+  "/docs/models/{model}.md": {
+    /** A model's reference as Markdown */
+    get: operations["getModelDocsMarkdown"];
+  };
+  "/docs/models/{model}": {
+    /** A model's reference as a page */
+    get: operations["getModelDocsPage"];
   };
   "/console/session": {
     /**
@@ -182,12 +207,20 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     CreateGenerationRequest: {
-      /** @constant */
+      /**
+       * @description The model: `wan2.7` (text-to-video, image-to-video and continuation, chosen by the media given).
+       * @constant
+       */
       model: "wan2.7";
+      /** @description What the video shows. Required for text-to-video (no image or video given). */
       prompt?: string;
+      /** @description What the video should not show. */
       negative_prompt?: string;
+      /** @description 1 image: the first frame; 2 images: first and last frame. JPEG, PNG, BMP or WEBP. Not together with `image_with_roles`. */
       image_urls?: string[];
+      /** @description Frames with their roles (`first_frame`, the default, or `last_frame`; each at most once). A last frame needs a first frame or a video. */
       image_with_roles?: ({
+          /** @description An http(s) URL, a base64 `data:` URI, or an uploaded file's URL or id (`file_…`). */
           url: string;
           /**
            * @default first_frame
@@ -195,21 +228,39 @@ export interface components {
            */
           role?: "first_frame" | "last_frame";
         })[];
+      /** @description Continuation: the clip to continue (MP4 or MOV, 2..10 s); only the first is used. */
       video_urls?: string[];
+      /** @description Text-to-video: background music; image-to-video: driving audio (WAV or MP3, 2..30 s). Not with a video. */
       audio_url?: string;
-      /** @description 720P or 1080P, in any letter case (normalised to upper case). */
+      /** @description Output resolution: 720P or 1080P (default 1080P), in any letter case. */
       resolution?: string;
+      /** @description Seconds of output (default 5). For a continuation, the total length including the input clip. */
       duration?: number;
-      /** @enum {string} */
+      /**
+       * @description Aspect ratio (default 16:9); text-to-video only (image-to-video keeps the input aspect).
+       * @enum {string}
+       */
       size?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
-      /** @enum {string} */
+      /**
+       * @description Alias of `size`.
+       * @enum {string}
+       */
       aspect_ratio?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+      /** @description Intelligent prompt rewriting (default true). */
       prompt_extend?: boolean;
+      /** @description Adds an "AI Generated" mark, lower right (default false). */
       watermark?: boolean;
+      /** @description Random seed (default: random). */
       seed?: number;
-      /** Format: uri */
+      /**
+       * Format: uri
+       * @description Webhook for the terminal state (default: the key's webhook URL).
+       */
       callback_url?: string;
-      /** Format: uri */
+      /**
+       * Format: uri
+       * @description Alias of `callback_url`.
+       */
       webhook?: string;
     };
     CreateKeyRequest: {
@@ -281,7 +332,7 @@ export interface components {
      * @description The machine code of a failure: stable, one per rule. `permanent`: the same request (or task) fails the same way again; `retryable`: it may succeed later unchanged (failed tasks are retried by the server first). New reasons may be added: handle an unknown one by the error's `type`. An upstream's own error codes are never reasons: DashScope's are mapped to these and quoted in `message`; a relay upstream's reason passes through when it is one of these, else it becomes `upstream_invalid_request` with the original in `message`.
      * @enum {string}
      */
-    ErrorReason: "required" | "invalid_type" | "invalid_value" | "too_short" | "too_long" | "too_few" | "too_many" | "out_of_range" | "unknown_field" | "conflicting_alias" | "duplicate_role" | "mixed_media_not_allowed" | "unsupported_url_scheme" | "invalid_json" | "unsupported_content_type" | "invalid_content_length" | "bad_request" | "body_too_large" | "too_precise" | "negative_balance" | "invalid_upload" | "empty_file" | "invalid_data_uri" | "media_too_large" | "unsupported_format" | "unreadable_media" | "bad_dimensions" | "bad_aspect_ratio" | "bad_duration" | "duration_too_short" | "url_not_allowed" | "fetch_failed" | "fetch_timeout" | "too_many_redirects" | "file_not_found" | "file_expired" | "public_base_url_required" | "missing_api_key" | "invalid_api_key" | "insufficient_scope" | "invalid_signature" | "insufficient_balance" | "rate_limit_exceeded" | "queue_full" | "key_not_found" | "invalid_session" | "cross_site_request" | "key_unlimited" | "idempotency_key_reused" | "task_not_found" | "route_not_found" | "result_not_ready" | "no_result" | "result_expired" | "not_cancellable" | "task_already_finished" | "task_not_finished" | "no_callback_url" | "range_not_satisfiable" | "precondition_failed" | "internal" | "engine_error" | "too_many_attempts" | "bad_output" | "render_failed" | "missing_input" | "not_pollable" | "bad_engine_state" | "console_not_built" | "content_moderation" | "upstream_invalid_parameter" | "upstream_bad_request" | "upstream_invalid_request" | "upstream_error" | "upstream_failed" | "upstream_cancelled" | "upstream_task_expired" | "upstream_channel_removed" | "upstream_create_unreconciled" | "result_download_failed" | "bad_upstream_output" | "bad_upstream_reply" | "upstream_auth" | "upstream_payment_required" | "upstream_invalid_api_key" | "upstream_access_denied" | "upstream_arrearage" | "upstream_not_found";
+    ErrorReason: "required" | "invalid_type" | "invalid_value" | "too_short" | "too_long" | "too_few" | "too_many" | "out_of_range" | "unknown_field" | "conflicting_alias" | "duplicate_role" | "mixed_media_not_allowed" | "unsupported_url_scheme" | "invalid_json" | "unsupported_content_type" | "invalid_content_length" | "bad_request" | "body_too_large" | "too_precise" | "negative_balance" | "invalid_upload" | "empty_file" | "invalid_data_uri" | "media_too_large" | "unsupported_format" | "unreadable_media" | "bad_dimensions" | "bad_aspect_ratio" | "bad_duration" | "duration_too_short" | "url_not_allowed" | "fetch_failed" | "fetch_timeout" | "too_many_redirects" | "file_not_found" | "file_expired" | "public_base_url_required" | "missing_api_key" | "invalid_api_key" | "insufficient_scope" | "invalid_signature" | "insufficient_balance" | "rate_limit_exceeded" | "queue_full" | "key_not_found" | "invalid_session" | "cross_site_request" | "key_unlimited" | "idempotency_key_reused" | "task_not_found" | "model_not_found" | "route_not_found" | "result_not_ready" | "no_result" | "result_expired" | "not_cancellable" | "task_already_finished" | "task_not_finished" | "no_callback_url" | "range_not_satisfiable" | "precondition_failed" | "internal" | "engine_error" | "too_many_attempts" | "bad_output" | "render_failed" | "missing_input" | "not_pollable" | "bad_engine_state" | "console_not_built" | "content_moderation" | "upstream_invalid_parameter" | "upstream_bad_request" | "upstream_invalid_request" | "upstream_error" | "upstream_failed" | "upstream_cancelled" | "upstream_task_expired" | "upstream_channel_removed" | "upstream_create_unreconciled" | "result_download_failed" | "bad_upstream_output" | "bad_upstream_reply" | "upstream_auth" | "upstream_payment_required" | "upstream_invalid_api_key" | "upstream_access_denied" | "upstream_arrearage" | "upstream_not_found";
     /** @description A generation task (spec section 3). */
     Task: {
       /** @description `task_` + a 26-character ULID. */
@@ -398,6 +449,117 @@ export interface components {
           task_id: string;
         })[];
     };
+    /** @description Response version 2026-07-27 of create: one task object. */
+    CreateGenerationReply20260727: {
+      data: {
+        /** @constant */
+        object: "generation.task";
+        /** @description `task_` + a 26-character ULID. */
+        id: string;
+        /**
+         * @description Clients must treat an unknown non-terminal status as "keep polling".
+         * @enum {string}
+         */
+        status: "pending" | "processing" | "completed" | "failed" | "cancelled";
+        progress: number;
+        /** @enum {string} */
+        mode: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation";
+        /** @constant */
+        model: "wan2.7";
+        engine: {
+          id: string;
+          description: string;
+        };
+        /** @description Unix seconds. */
+        created: number;
+        /** @description Unix seconds. */
+        started?: number;
+        /** @description Unix seconds. */
+        completed?: number;
+        /** @description Seconds the render is expected to take. */
+        estimated_time: number;
+        /** @description Seconds since the render started (final once completed). */
+        actual_time?: number;
+        /** @description While pending: tasks ahead in the queue. */
+        queue_position?: number;
+        /** @description The hold while pending or processing, the captured price once completed, 0 when failed or cancelled. */
+        cost: number;
+        currency: string;
+        parameters: {
+          /** @enum {string} */
+          resolution: "720P" | "1080P";
+          /** @description Seconds. */
+          duration: number;
+          /**
+           * @description Text-to-video only.
+           * @enum {string}
+           */
+          size?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+          prompt_extend: boolean;
+          watermark: boolean;
+          seed: number;
+        };
+        /** @description What was asked, in the fields of the create request (inline data: media appear as the file URLs they were stored under). */
+        input: {
+          prompt?: string;
+          negative_prompt?: string;
+          image_with_roles?: ({
+              url: string;
+              /** @enum {string} */
+              role: "first_frame" | "last_frame";
+            })[];
+          video_urls?: string[];
+          audio_url?: string;
+        };
+        warnings?: string[];
+        /** @description Only when completed. */
+        result?: {
+          videos: {
+              /** @description One signed URL that works without the API key until `expires_at`; empty once the video expired. */
+              url: string[];
+              /** @description Unix seconds. */
+              expires_at?: number;
+              /**
+               * @description Retention deleted the video; the task keeps its metadata.
+               * @constant
+               */
+              expired?: true;
+              width: number;
+              height: number;
+              /** @description Seconds. */
+              duration: number;
+              fps: number;
+            }[];
+        };
+        /** @description The task's latest webhook delivery (GET /v1/tasks/{taskId} only). */
+        webhook?: {
+          /** @enum {string} */
+          status: "pending" | "delivered" | "failed";
+          attempts: number;
+          last_status_code: number | null;
+          last_error: string | null;
+          /** @description Deliveries of this task so far (redeliveries included). */
+          deliveries: number;
+        };
+        /** @description When retention deleted the video. */
+        result_expired_at?: number;
+        /** @description The prompt after intelligent rewriting. */
+        actual_prompt?: string;
+        /** @description Only when failed. */
+        error?: {
+          /** @description HTTP status the failure maps to. */
+          code: number;
+          /** @enum {string} */
+          type: "invalid_request_error" | "authentication_error" | "payment_required" | "permission_error" | "not_found_error" | "conflict_error" | "rate_limit_error" | "server_error" | "bad_gateway" | "service_unavailable";
+          message: string;
+          reason: components["schemas"]["ErrorReason"];
+        };
+      };
+      /** @description `req_…`, also in the `x-request-id` header. */
+      request_id: string;
+    };
+    /** @description Without `X-APIMart-Response-Version` (or with a version this server does not know) the first version, `CreateGenerationReply`; with `X-APIMart-Response-Version: 2026-07-27`, `CreateGenerationReply20260727`, and the answer carries the same header. */
+    CreateGenerationReplyAnyVersion: components["schemas"]["CreateGenerationReply"] | components["schemas"]["CreateGenerationReply20260727"];
     TaskReply: {
       /** @constant */
       code: 200;
@@ -557,6 +719,24 @@ export interface components {
       code: 200;
       data: components["schemas"]["File"];
     };
+    /** @description An uploaded image, in the seed platform's flat shape. */
+    ImageUploadReply: {
+      /** @description Usable in any image field of create by the same key, until `expires_at`. */
+      url: string;
+      /** @description The uploaded file's name (control characters removed), or the file id with the type's extension. */
+      filename: string;
+      /** @description From the bytes, never from the claim: `image/jpeg`, `image/png`, `image/gif`, `image/webp` or `image/bmp`. */
+      content_type: string;
+      bytes: number;
+      /** @description Unix seconds. */
+      created_at: number;
+      /** @description `file_…`: also usable as a media value. */
+      id: string;
+      /** @constant */
+      object: "file";
+      /** @description When retention deletes the upload (72 h by default). */
+      expires_at: number;
+    };
     WebhookDelivery: {
       id: string;
       /** @description `task.completed`, `task.failed` or `task.cancelled`. */
@@ -590,6 +770,134 @@ export interface components {
     Health: {
       /** @constant */
       ok: true;
+    };
+    /** @description A model this server offers, with what a form or price quote needs. */
+    Model: {
+      /** @description The value of `model` in a create request. */
+      id: string;
+      /** @constant */
+      object: "model";
+      owned_by: string;
+      /**
+       * @description What a model does; every model here generates videos.
+       * @enum {string}
+       */
+      operation: "video_generation";
+      modes: ({
+          /** @enum {string} */
+          id: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation";
+          name: string;
+          /** @description Inputs this mode needs. */
+          requires: string[];
+          /** @description Optional inputs it also takes. */
+          accepts: string[];
+        })[];
+      /** @description Every field of the create request. */
+      fields: string[];
+      resolutions: ("720P" | "1080P")[];
+      /** @enum {string} */
+      default_resolution: "720P" | "1080P";
+      sizes: ("16:9" | "9:16" | "1:1" | "4:3" | "3:4")[];
+      defaults: {
+        duration: number;
+        size: string;
+        prompt_extend: boolean;
+        watermark: boolean;
+      };
+      limits: {
+        /** @description Seconds. */
+        duration: {
+          min: number;
+          max: number;
+        };
+        prompt_max_chars: number;
+        negative_prompt_max_chars: number;
+        media: {
+          image: {
+            max_bytes: number;
+            min_side?: number;
+            max_side?: number;
+            min_seconds?: number;
+            max_seconds?: number;
+          };
+          video: {
+            max_bytes: number;
+            min_side?: number;
+            max_side?: number;
+            min_seconds?: number;
+            max_seconds?: number;
+          };
+          audio: {
+            max_bytes: number;
+            min_side?: number;
+            max_side?: number;
+            min_seconds?: number;
+            max_seconds?: number;
+          };
+        };
+      };
+      pricing: {
+        currency: string;
+        /**
+         * @description Prices are per second of output.
+         * @constant
+         */
+        unit: "second";
+        minor_per_major: number;
+        /** @description By resolution. */
+        per_second: {
+          [key: string]: {
+            /** @description Exact decimal in major units, e.g. `"0.10"`. */
+            amount: string;
+            /** @description Integer minor units (see `minor_per_major`). */
+            amount_minor: number;
+          };
+        };
+      };
+      /** @description Where new tasks of this model run. */
+      engine: {
+        id: string;
+        description: string;
+      };
+    };
+    /** @description An OpenAI-style list of models. */
+    ModelList: {
+      /** @constant */
+      object: "list";
+      data: components["schemas"]["Model"][];
+    };
+    /** @description A model's request as JSON Schema. */
+    ModelSchemaReply: {
+      model: string;
+      /**
+       * @description What a model does; every model here generates videos.
+       * @enum {string}
+       */
+      operation: "video_generation";
+      /** @description JSON Schema (draft 2020-12) of the create request without `model`: generated from the schema that validates it. */
+      input_schema: {
+        /** @constant */
+        type: "object";
+        [key: string]: unknown;
+      };
+    };
+    /** @description A model's reference in Markdown. */
+    ModelDocsReply: {
+      /** @constant */
+      object: "model.documentation";
+      model: string;
+      /** @description The reference as a web page. */
+      doc_url: string;
+      /** @description The reference as Markdown (`text/markdown`). */
+      markdown_url: string;
+      /** @description The reference: fields, limits, modes, examples, billing. */
+      markdown: string;
+      /** @description When this server generated the reference (from its own schemas and prices). */
+      fetched_at: number;
+      /** @description How long a client may keep it. */
+      cache_ttl_seconds: number;
+      /** @description true when the reference may be out of date; generated from the running code, it never is. */
+      stale: boolean;
     };
   };
   responses: {
@@ -689,10 +997,12 @@ export interface operations {
   createGeneration: {
     parameters: {
       header?: {
-        /** @description Makes create safe to retry: the same key with the same body within 24 h returns the same task; with a different body, 409. */
+        /** @description Makes create safe to retry: 1..191 visible ASCII characters, no spaces. The same key with the same body within 24 h returns the same task (the answer then carries `Idempotency-Replayed: true`); with a different body, 409. */
         "Idempotency-Key"?: string;
         /** @description RFC 7240 preferences. `wait=N` (1..60 s, larger values clamped) holds the answer until the task ends or N seconds pass; `Preference-Applied` echoes the wait used. Unusable preferences are ignored. */
         Prefer?: string;
+        /** @description The response version the client speaks: `2026-07-27` answers create with one task object in `data` and echoes the header. Absent or unknown: the first version of the seed page (never an error). */
+        "X-APIMart-Response-Version"?: string;
       };
     };
     requestBody: {
@@ -701,14 +1011,18 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The task was accepted. */
+      /** @description The task was accepted (or, for a repeated Idempotency-Key, the original task). */
       200: {
         headers: {
           /** @description With Prefer: wait, the wait used. */
           "Preference-Applied"?: string;
+          /** @description `true` when the answer is the task of an earlier request with the same Idempotency-Key (absent for a new task). */
+          "Idempotency-Replayed"?: string;
+          /** @description The response version of the answer, when the request asked for a known one. */
+          "X-APIMart-Response-Version"?: string;
         };
         content: {
-          "application/json": components["schemas"]["CreateGenerationReply"];
+          "application/json": components["schemas"]["CreateGenerationReplyAnyVersion"];
         };
       };
       400: components["responses"]["BadRequest"];
@@ -723,6 +1037,10 @@ export interface operations {
   /** Task status */
   getTask: {
     parameters: {
+      query?: {
+        /** @description The language of a failed task's `error.message`: `zh` (Chinese) or `en` (English, the default); `ko` and `ja` are answered in English for now. `Content-Language` names the language of the answer; `error.reason` never changes. */
+        language?: "zh" | "en" | "ko" | "ja";
+      };
       header?: {
         /** @description RFC 7240 preferences. `wait=N` (1..60 s, larger values clamped) holds the answer until the task ends or N seconds pass; `Preference-Applied` echoes the wait used. Unusable preferences are ignored. */
         Prefer?: string;
@@ -733,16 +1051,19 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The task. */
+      /** @description The task, in the same shape in every response version. */
       200: {
         headers: {
           /** @description With Prefer: wait, the wait used. */
           "Preference-Applied"?: string;
+          /** @description `en` or `zh`: the language of `error.message`. */
+          "Content-Language"?: string;
         };
         content: {
           "application/json": components["schemas"]["TaskReply"];
         };
       };
+      400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
       404: components["responses"]["NotFound"];
       429: components["responses"]["RateLimited"];
@@ -951,9 +1272,12 @@ export interface operations {
       500: components["responses"]["ServerError"];
     };
   };
-  /** Upload an image (seed platform path) */
+  /**
+   * Upload an image (seed platform path)
+   * @description The seed platform's image upload and its flat answer. JPEG, PNG, GIF, WebP (and BMP), decided by the bytes; at most 20 MB (else 413). The URL works in the image fields of create until `expires_at` (72 h by default); the models take JPEG, PNG, BMP and WEBP frames, so a GIF fails the task that uses it (`unsupported_format`).
+   */
   uploadImage: {
-    /** @description The file: a multipart field `file`, or the raw bytes with their Content-Type. The type is decided by probing the bytes. */
+    /** @description The image: a multipart field `file` (its file name is kept), or the raw bytes with their Content-Type. */
     requestBody: {
       content: {
         "multipart/form-data": components["schemas"]["MultipartUpload"];
@@ -961,10 +1285,10 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The stored file. */
+      /** @description The stored image. */
       200: {
         content: {
-          "application/json": components["schemas"]["FileReply"];
+          "application/json": components["schemas"]["ImageUploadReply"];
         };
       };
       400: components["responses"]["BadRequest"];
@@ -1409,104 +1733,106 @@ export interface operations {
   };
   /**
    * The models this server offers
-   * @description An OpenAI-style list: each model with its modes, fields, limits, defaults, price per second per resolution and the engine that runs it. Needs no key.
+   * @description An OpenAI-style list: each model with its operation, modes, fields, limits, defaults, price per second per resolution and the engine that runs it. Needs no key.
    */
   listModels: {
     responses: {
       /** @description The models. */
       200: {
         content: {
-          "application/json": {
-            /** @constant */
-            object: "list";
-            data: ({
-                /** @description The value of `model` in a create request. */
-                id: string;
-                /** @constant */
-                object: "model";
-                owned_by: string;
-                /** @constant */
-                operation: "video_generation";
-                modes: ({
-                    /** @enum {string} */
-                    id: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation";
-                    name: string;
-                    /** @description Inputs this mode needs. */
-                    requires: string[];
-                    /** @description Optional inputs it also takes. */
-                    accepts: string[];
-                  })[];
-                /** @description Every field of the create request. */
-                fields: string[];
-                resolutions: ("720P" | "1080P")[];
-                /** @enum {string} */
-                default_resolution: "720P" | "1080P";
-                sizes: ("16:9" | "9:16" | "1:1" | "4:3" | "3:4")[];
-                defaults: {
-                  duration: number;
-                  size: string;
-                  prompt_extend: boolean;
-                  watermark: boolean;
-                };
-                limits: {
-                  /** @description Seconds. */
-                  duration: {
-                    min: number;
-                    max: number;
-                  };
-                  prompt_max_chars: number;
-                  negative_prompt_max_chars: number;
-                  media: {
-                    image: {
-                      max_bytes: number;
-                      min_side?: number;
-                      max_side?: number;
-                      min_seconds?: number;
-                      max_seconds?: number;
-                    };
-                    video: {
-                      max_bytes: number;
-                      min_side?: number;
-                      max_side?: number;
-                      min_seconds?: number;
-                      max_seconds?: number;
-                    };
-                    audio: {
-                      max_bytes: number;
-                      min_side?: number;
-                      max_side?: number;
-                      min_seconds?: number;
-                      max_seconds?: number;
-                    };
-                  };
-                };
-                pricing: {
-                  currency: string;
-                  /**
-                   * @description Prices are per second of output.
-                   * @constant
-                   */
-                  unit: "second";
-                  minor_per_major: number;
-                  /** @description By resolution. */
-                  per_second: {
-                    [key: string]: {
-                      /** @description Exact decimal in major units, e.g. `"0.10"`. */
-                      amount: string;
-                      /** @description Integer minor units (see `minor_per_major`). */
-                      amount_minor: number;
-                    };
-                  };
-                };
-                /** @description Where new tasks of this model run. */
-                engine: {
-                  id: string;
-                  description: string;
-                };
-              })[];
-          };
+          "application/json": components["schemas"]["ModelList"];
         };
       };
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * A model's request as JSON Schema
+   * @description The JSON Schema (draft 2020-12) of the create request of a model, without `model`: generated from the schema that validates create, so it cannot drift. Needs no key.
+   */
+  getModelSchema: {
+    parameters: {
+      query: {
+        /** @description A model id, as GET /v1/models lists them (e.g. `wan2.7`); unknown: 404 `model_not_found`. */
+        model: string;
+        /** @description The operation (`video_generation`); one the model does not have is a 400 naming `operation`. */
+        operation?: string;
+      };
+    };
+    responses: {
+      /** @description The schema. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ModelSchemaReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      404: components["responses"]["NotFound"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * A model's reference (Markdown)
+   * @description The model's reference in Markdown (fields, limits, modes, examples, billing), generated from the same schemas as this document; also served as Markdown at `markdown_url` and as a page at `doc_url`. Needs no key.
+   */
+  getModelDocs: {
+    parameters: {
+      query: {
+        /** @description A model id, as GET /v1/models lists them (e.g. `wan2.7`); unknown: 404 `model_not_found`. */
+        model: string;
+      };
+    };
+    responses: {
+      /** @description The reference. */
+      200: {
+        headers: {
+          /** @description How long it may be kept (`cache_ttl_seconds`). */
+          "Cache-Control"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["ModelDocsReply"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      404: components["responses"]["NotFound"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** A model's reference as Markdown */
+  getModelDocsMarkdown: {
+    parameters: {
+      path: {
+        /** @description A model id, as GET /v1/models lists them (e.g. `wan2.7`). */
+        model: string;
+      };
+    };
+    responses: {
+      /** @description The Markdown of GET /v1/model-docs. */
+      200: {
+        content: {
+          "text/markdown": string;
+        };
+      };
+      404: components["responses"]["NotFound"];
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /** A model's reference as a page */
+  getModelDocsPage: {
+    parameters: {
+      path: {
+        /** @description A model id, as GET /v1/models lists them (e.g. `wan2.7`). */
+        model: string;
+      };
+    };
+    responses: {
+      /** @description The reference, rendered (no script, no other host). */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      404: components["responses"]["NotFound"];
       500: components["responses"]["ServerError"];
     };
   };

@@ -4,6 +4,7 @@ import * as cs from './console-schemas.js';
 import * as req from './request-schemas.js';
 import { responseVersionHeader } from '../response-version.js';
 import * as res from '../../present/response-schemas.js';
+import * as ms from '../../present/model-schemas.js';
 
 /**
  * The route catalogue: every documented route with the schemas that validate its input and describe
@@ -376,12 +377,58 @@ export const api = {
     url: '/v1/models',
     operationId: 'listModels',
     summary: 'The models this server offers',
-    description: 'An OpenAI-style list: each model with its modes, fields, limits, defaults, price per second per resolution and the engine that runs it. Needs no key.',
-    tags: ['Service'],
+    description: 'An OpenAI-style list: each model with its operation, modes, fields, limits, defaults, price per second per resolution and the engine that runs it. Needs no key.',
+    tags: ['Models'],
     access: 'public',
     request: {},
-    responses: { 200: { description: 'The models.', content: json(cs.modelListSchema) } },
+    responses: { 200: { description: 'The models.', content: json(ms.modelListSchema) } },
     errors: [],
+  },
+  getModelSchema: {
+    method: 'GET',
+    url: '/v1/model-schema',
+    operationId: 'getModelSchema',
+    summary: "A model's request as JSON Schema",
+    description: 'The JSON Schema (draft 2020-12) of the create request of a model, without `model`: generated from the schema that validates create, so it cannot drift. Needs no key.',
+    tags: ['Models'],
+    access: 'public',
+    request: { query: req.modelSchemaQuerySchema },
+    responses: { 200: { description: 'The schema.', content: json(ms.modelInputSchemaReplySchema) } },
+    errors: [400, 404],
+  },
+  getModelDocs: {
+    method: 'GET',
+    url: '/v1/model-docs',
+    operationId: 'getModelDocs',
+    summary: "A model's reference (Markdown)",
+    description: "The model's reference in Markdown (fields, limits, modes, examples, billing), generated from the same schemas as this document; also served as Markdown at `markdown_url` and as a page at `doc_url`. Needs no key.",
+    tags: ['Models'],
+    access: 'public',
+    request: { query: req.modelDocsQuerySchema },
+    responses: { 200: { description: 'The reference.', content: json(ms.modelDocsReplySchema), headers: { 'Cache-Control': 'How long it may be kept (`cache_ttl_seconds`).' } } },
+    errors: [400, 404],
+  },
+  getModelDocsMarkdown: {
+    method: 'GET',
+    url: '/docs/models/:model.md',
+    operationId: 'getModelDocsMarkdown',
+    summary: "A model's reference as Markdown",
+    tags: ['Models'],
+    access: 'public',
+    request: { params: req.modelParams },
+    responses: { 200: { description: 'The Markdown of GET /v1/model-docs.', content: { 'text/markdown': res.markdownSchema } } },
+    errors: [404],
+  },
+  getModelDocsPage: {
+    method: 'GET',
+    url: '/docs/models/:model',
+    operationId: 'getModelDocsPage',
+    summary: "A model's reference as a page",
+    tags: ['Models'],
+    access: 'public',
+    request: { params: req.modelParams },
+    responses: { 200: { description: 'The reference, rendered (no script, no other host).', content: { 'text/html': res.htmlSchema } } },
+    errors: [404],
   },
   createSession: {
     method: 'POST',

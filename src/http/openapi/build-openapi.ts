@@ -5,6 +5,7 @@ import { api, type Access, type ApiRoute, type ResponseSpec } from './api-catalo
 import * as req from './request-schemas.js';
 import { reasonDescriptions, reasonRule } from './reason-docs.js';
 import * as res from '../../present/response-schemas.js';
+import * as ms from '../../present/model-schemas.js';
 
 /**
  * Generates the OpenAPI 3.1 document from the route catalogue with zod's own z.toJSONSchema (JSON
@@ -51,6 +52,10 @@ const responseComponents: [z.ZodType, string][] = [
   [res.taskWebhooksReplySchema, 'TaskWebhooksReply'],
   [res.redeliveryReplySchema, 'RedeliveryReply'],
   [res.healthSchema, 'Health'],
+  [ms.modelSchema, 'Model'],
+  [ms.modelListSchema, 'ModelList'],
+  [ms.modelInputSchemaReplySchema, 'ModelSchemaReply'],
+  [ms.modelDocsReplySchema, 'ModelDocsReply'],
 ];
 
 const maxSafe = Number.MAX_SAFE_INTEGER;
@@ -70,7 +75,7 @@ function override(ctx: { zodSchema: z.core.$ZodType; jsonSchema: z.core.JSONSche
   if (ctx.zodSchema === resolutionPipe) {
     const values = resolutionPipe.out.options;
     s.pattern = `^(${values.map(anyCase).join('|')})$`;
-    s.description = `${values.join(' or ')}, in any letter case (normalised to upper case).`;
+    s.description ??= `${values.join(' or ')}, in any letter case (normalised to upper case).`;
   }
   // The reason catalogue, value by value (the extension code generators such as openapi-generator read).
   if (ctx.zodSchema === res.errorReasonEnum) {
@@ -98,6 +103,14 @@ function schemaOf(schema: z.ZodType, names: Map<z.ZodType, string>, io: 'input' 
   if (name) return { $ref: `#/components/schemas/${name}` };
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target, io, override, unrepresentable: 'any' }) as Json;
   return rest;
+}
+
+/**
+ * A request schema as a standalone JSON Schema (draft 2020-12), as clients send it: what GET
+ * /v1/model-schema answers and the MCP tools take, converted exactly like the document's components.
+ */
+export function toRequestJsonSchema(schema: z.ZodType): Json {
+  return z.toJSONSchema(schema, { target, io: 'input', override, unrepresentable: 'any' }) as Json;
 }
 
 /** `/v1/tasks/:taskId` -> `/v1/tasks/{taskId}`; the wildcard of `/files/*` is the parameter `path`. */
@@ -247,6 +260,7 @@ export function buildOpenApiDocument(serverUrl: string = neutralServerUrl): Json
       { name: 'Files', description: 'Uploads usable as media, and signed downloads.' },
       { name: 'Webhooks', description: 'Terminal-state webhooks of a task.' },
       { name: 'Account', description: 'The calling key.' },
+      { name: 'Models', description: 'The models this server offers: their limits and prices, request schemas and references (no key needed).' },
       { name: 'Admin', description: 'Keys, balances and usage of everyone (admin scope).' },
       { name: 'Service', description: 'Health and documentation.' },
     ],

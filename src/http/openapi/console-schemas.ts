@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { aspectRatios, resolutions, type AspectRatio, type Resolution } from '../../domain/output-size.js';
-import { keySchema, modeEnum } from '../../present/response-schemas.js';
+import { keySchema } from '../../present/response-schemas.js';
 
 /** Schemas of the routes the web console relies on besides the API proper: sign-in, models, server summary. */
 
 const unixTime = z.int().min(0).describe('Unix seconds.');
-const resolutionEnum = z.enum(resolutions as [Resolution, ...Resolution[]]);
 
 export const loginSchema = z.strictObject({
   key: z.string().min(1).max(500).describe('An API key (`wg_…`). Accepted only here, in the body (never in a URL).'),
@@ -26,50 +24,8 @@ const priceSchema = z.strictObject({
   amount_minor: z.int().describe('Integer minor units (see `minor_per_major`).'),
 });
 
-const mediaLimitSchema = z.strictObject({
-  max_bytes: z.int(),
-  min_side: z.int().optional(),
-  max_side: z.int().optional(),
-  min_seconds: z.number().optional(),
-  max_seconds: z.number().optional(),
-});
-
-export const modelSchema = z
-  .strictObject({
-    id: z.string().describe('The value of `model` in a create request.'),
-    object: z.literal('model'),
-    owned_by: z.string(),
-    operation: z.literal('video_generation'),
-    modes: z.array(
-      z.strictObject({
-        id: modeEnum,
-        name: z.string(),
-        requires: z.array(z.string()).describe('Inputs this mode needs.'),
-        accepts: z.array(z.string()).describe('Optional inputs it also takes.'),
-      }),
-    ),
-    fields: z.array(z.string()).describe('Every field of the create request.'),
-    resolutions: z.array(resolutionEnum),
-    default_resolution: resolutionEnum,
-    sizes: z.array(z.enum(aspectRatios as [AspectRatio, ...AspectRatio[]])),
-    defaults: z.strictObject({ duration: z.int(), size: z.string(), prompt_extend: z.boolean(), watermark: z.boolean() }),
-    limits: z.strictObject({
-      duration: z.strictObject({ min: z.int(), max: z.int() }).describe('Seconds.'),
-      prompt_max_chars: z.int(),
-      negative_prompt_max_chars: z.int(),
-      media: z.strictObject({ image: mediaLimitSchema, video: mediaLimitSchema, audio: mediaLimitSchema }),
-    }),
-    pricing: z.strictObject({
-      currency: z.string(),
-      unit: z.literal('second').describe('Prices are per second of output.'),
-      minor_per_major: z.int(),
-      per_second: z.record(z.string(), priceSchema).describe('By resolution.'),
-    }),
-    engine: z.strictObject({ id: z.string(), description: z.string() }).describe('Where new tasks of this model run.'),
-  })
-  .describe('A model this server offers, with what a form or price quote needs.');
-
-export const modelListSchema = z.strictObject({ object: z.literal('list'), data: z.array(modelSchema) });
+/** The model list lives with the other discovery schemas; re-exported for the console's types. */
+export { modelListSchema, modelSchema } from '../../present/model-schemas.js';
 
 export const serverInfoReplySchema = z.strictObject({
   code: z.literal(200),

@@ -29,6 +29,9 @@ export type KeyParams = z.output<typeof keyParams>;
 export const fileParams = z.strictObject({ fileId: z.string().describe("The file's id (`file_…`), as returned by upload.") });
 export type FileParams = z.output<typeof fileParams>;
 
+export const modelParams = z.strictObject({ model: z.string().describe('A model id, as GET /v1/models lists them (e.g. `wan2.7`).') });
+export type ModelParams = z.output<typeof modelParams>;
+
 /** The wildcard of `/files/*`: a storage key, which may contain `/`. */
 export const signedFileParams = z.strictObject({ '*': z.string().describe('Storage key of the file; may contain `/`. Only ever used through a signed URL the API returned.') });
 export type SignedFileParams = z.output<typeof signedFileParams>;
@@ -56,6 +59,15 @@ export const listTasksQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size.'),
   after: z.string().regex(taskIdPattern, 'must be a task id').optional().describe('Cursor: the `next_cursor` of the previous page (a task id).'),
 });
+
+const modelQueryField = z.string().min(1).max(200).describe('A model id, as GET /v1/models lists them (e.g. `wan2.7`); unknown: 404 `model_not_found`.');
+
+export const modelSchemaQuerySchema = z.strictObject({
+  model: modelQueryField,
+  operation: z.string().max(100).optional().describe("The operation (`video_generation`); one the model does not have is a 400 naming `operation`."),
+});
+
+export const modelDocsQuerySchema = z.strictObject({ model: modelQueryField });
 
 /** GET /v1/tasks/{id}: other query parameters are ignored, as before (cache busters keep working). */
 export const taskQuerySchema = z.object({

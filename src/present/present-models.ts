@@ -1,10 +1,7 @@
-import type { z } from 'zod';
 import type { ModelInfo } from '../domain/model-catalogue.js';
 import type { Engine } from '../domain/ports.js';
 import { formatMinor, type PriceTable } from '../domain/pricing.js';
-import type { modelSchema } from './openapi/console-schemas.js';
-
-type ModelJson = z.input<typeof modelSchema>;
+import type { ModelJson } from './model-schemas.js';
 
 /** Price per second of each resolution, as an exact decimal string and in integer minor units. */
 export function presentPrices(prices: PriceTable): Record<string, { amount: string; amount_minor: number }> {
