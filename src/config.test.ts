@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig, parseMcpConfig } from './config.js';
 
 function problemsOf(env: Record<string, string>): { variable: string; message: string }[] {
   try {
@@ -57,5 +57,14 @@ describe('configuration from the environment', () => {
     expect(parseConfig({ WANGATE_ENGINE: 'dashscope', DASHSCOPE_API_KEY: 'sk-1' }).dashscope?.channels).toEqual([
       { id: 'default', baseUrl: 'https://dashscope.aliyuncs.com', apiKey: 'sk-1', maxConcurrent: 5, priority: 0, weight: 1 },
     ]);
+  });
+});
+
+describe('the MCP server configuration', () => {
+  it('needs WANGATE_API_KEY; WANGATE_BASE_URL defaults to the local server and loses trailing slashes', () => {
+    expect(parseMcpConfig({ WANGATE_API_KEY: 'wg_x' })).toEqual({ baseUrl: 'http://localhost:8080', apiKey: 'wg_x' });
+    expect(parseMcpConfig({ WANGATE_API_KEY: 'wg_x', WANGATE_BASE_URL: 'https://gw.example/api/' }).baseUrl).toBe('https://gw.example/api');
+    expect(() => parseMcpConfig({})).toThrow(/WANGATE_API_KEY: required/);
+    expect(() => parseMcpConfig({ WANGATE_API_KEY: '', WANGATE_BASE_URL: 'not a url' })).toThrow(/2 problems[\s\S]*WANGATE_BASE_URL[\s\S]*WANGATE_API_KEY/);
   });
 });

@@ -280,3 +280,23 @@ function parseEngineEnv(e: Partial<Env>, invalid: Set<string>, problems: ConfigP
   }
   return { dashscope, relay };
 }
+
+// ---------- the MCP server (a client of a gateway) ----------
+
+export interface McpConfig {
+  /** The gateway's base URL, without trailing slashes. */
+  baseUrl: string;
+  apiKey: string;
+}
+
+const mcpEnvSchema = z.object({
+  WANGATE_BASE_URL: baseUrlSchema.default('http://localhost:8080'),
+  WANGATE_API_KEY: z.string().min(1, 'required: the API key the MCP server calls the gateway with'),
+});
+
+/** `wangate mcp`: the gateway it talks to and the key it uses (every problem at once, as for the server). */
+export function parseMcpConfig(env: Record<string, string | undefined>): McpConfig {
+  const parsed = mcpEnvSchema.safeParse({ WANGATE_BASE_URL: env.WANGATE_BASE_URL, WANGATE_API_KEY: env.WANGATE_API_KEY ?? '' });
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message })));
+  return Object.freeze({ baseUrl: parsed.data.WANGATE_BASE_URL, apiKey: parsed.data.WANGATE_API_KEY });
+}

@@ -1,7 +1,7 @@
 import { ensureAdminKey } from './app/api-keys.js';
 import type { AppDeps } from './app/deps.js';
 import type { Clock } from './domain/ports.js';
-import { parseConfig, type Config } from './config.js';
+import { parseConfig, parseMcpConfig, type Config } from './config.js';
 import { buildHttpApp, type RouteInfo } from './http/build-http-app.js';
 import { buildServices } from './services.js';
 import { newId } from './domain/ids.js';
@@ -68,7 +68,19 @@ const usage = `usage: wangate <command>
   serve                  API and workers (default)
   work                   workers only (scale rendering apart from the API)
   dev fake-dashscope     a local DashScope simulator for offline development (--help for options)
+  mcp                    a Model Context Protocol server over stdio for AI agents, talking to a gateway
+                         (WANGATE_API_KEY, WANGATE_BASE_URL; default http://localhost:8080)
 `;
+
+/** A start with wrong settings stops before doing anything, listing every problem (exit code 2). */
+function configOrExit<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(2);
+  }
+}
 
 export async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
@@ -78,17 +90,17 @@ export async function main(argv: string[]): Promise<void> {
     if (fake) process.once('SIGINT', () => void fake.close().then(() => process.exit(0)));
     return;
   }
+  if (command === 'mcp') {
+    const mcpConfig = configOrExit(() => parseMcpConfig(process.env));
+    const { runMcpServer } = await import('./mcp/mcp-server.js');
+    await runMcpServer(mcpConfig);
+    return;
+  }
   if (command !== 'serve' && command !== 'work') {
     process.stderr.write(usage);
     process.exit(command === 'help' || command === '--help' ? 0 : 2);
   }
-  let config: Config;
-  try {
-    config = parseConfig(process.env);
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(2);
-  }
+  const config = configOrExit(() => parseConfig(process.env));
   if (command === 'serve') {
     // Served from dist/console: build it first when missing or older than its sources (offline, from node_modules).
     const { ensureConsoleBuilt } = await import('./http/console/console-assets.js');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidField } from '../../domain/errors.js';
+import { idempotencyKeySchema } from '../../domain/idempotency-key.js';
 import { webhookUrlSchema } from '../../domain/webhook-url.js';
 import { maxWaitSeconds } from '../prefer-wait.js';
 import { responseVersionHeader, responseVersions } from '../response-version.js';
@@ -88,18 +89,10 @@ export type SignedFileQuery = Partial<z.output<typeof signedFileQuerySchema>>;
 
 // ---- headers (names as clients send them; HTTP header names are case-insensitive) ----
 
-/** Visible ASCII (0x21..0x7E): no spaces, no control or non-ASCII characters. */
-const idempotencyKeyPattern = /^[\x21-\x7E]+$/;
-
-export const idempotencyKeyHeader = z
-  .string()
-  .min(1)
-  .max(191)
-  .regex(idempotencyKeyPattern)
-  .describe(
-    'Makes create safe to retry: 1..191 visible ASCII characters, no spaces. The same key with the same body within 24 h returns the same task ' +
-      '(the answer then carries `Idempotency-Replayed: true`); with a different body, 409.',
-  );
+export const idempotencyKeyHeader = idempotencyKeySchema.describe(
+  'Makes create safe to retry: 1..191 visible ASCII characters, no spaces. The same key with the same body within 24 h returns the same task ' +
+    '(the answer then carries `Idempotency-Replayed: true`); with a different body, 409.',
+);
 
 /** The Idempotency-Key of a request: absent (or repeated) is none; otherwise 1..191 visible ASCII characters or 400. */
 export function readIdempotencyKey(value: string | string[] | undefined): string | undefined {
