@@ -136,6 +136,33 @@ describe('the generated document', () => {
   });
 });
 
+describe("the seed platform's current contract in the document", () => {
+  const doc: any = buildOpenApiDocument();
+
+  it('documents the response version header and both create shapes, and the replay header', () => {
+    const create = doc.paths['/v1/videos/generations'].post;
+    expect(create.parameters.find((p: any) => p.name === 'X-APIMart-Response-Version')).toMatchObject({ in: 'header', required: false });
+    const ok = create.responses['200'];
+    expect(ok.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateGenerationReplyAnyVersion' });
+    expect(Object.keys(ok.headers)).toEqual(expect.arrayContaining(['Idempotency-Replayed', 'X-APIMart-Response-Version']));
+    expect(doc.components.schemas.CreateGenerationReplyAnyVersion.anyOf).toEqual([
+      { $ref: '#/components/schemas/CreateGenerationReply' },
+      { $ref: '#/components/schemas/CreateGenerationReply20260727' },
+    ]);
+    const v2 = doc.components.schemas.CreateGenerationReply20260727;
+    expect(v2.required).toEqual(['data', 'request_id']);
+    expect(v2.properties.data.properties.object).toEqual({ type: 'string', const: 'generation.task' });
+    expect(v2.properties.data.required).toEqual(expect.arrayContaining(['object', 'id', 'status']));
+  });
+
+  it('documents the discovery routes, the flat image upload and the language of task errors', () => {
+    for (const path of ['/v1/models', '/v1/model-schema', '/v1/model-docs', '/docs/models/{model}', '/docs/models/{model}.md']) expect(doc.paths[path]?.get, path).toBeDefined();
+    expect(doc.paths['/v1/uploads/images'].post.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ImageUploadReply' });
+    expect(doc.components.schemas.ImageUploadReply.required).toEqual(expect.arrayContaining(['url', 'filename', 'content_type', 'bytes', 'created_at']));
+    expect(doc.paths['/v1/tasks/{taskId}'].get.parameters.find((p: any) => p.name === 'language')).toMatchObject({ in: 'query', schema: { enum: ['zh', 'en', 'ko', 'ja'] } });
+  });
+});
+
 describe('the route table and the document', () => {
   let server: TestServer;
   beforeAll(async () => {
