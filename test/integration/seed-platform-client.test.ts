@@ -132,6 +132,8 @@ describe('a client of the platform contract (response version 2026-07-27)', () =
 
     const done = await client.waitUntilDone(first.task.id);
     expect(done.status).toBe('completed');
+    // The platform promises 72 hours for result URLs.
+    expect(done.result.videos[0].expires_at).toBe(done.completed + 72 * 3600);
     const video = await fetch(done.result.videos[0].url[0]);
     expect(video.status).toBe(200);
     expect(video.headers.get('content-type')).toBe('video/mp4');
