@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
 const [command] = argv;
-const serverCommands = ['serve', 'work', 'dev'];
+const serverCommands = ['serve', 'work', 'dev', 'mcp'];
 
 if (command === undefined || serverCommands.includes(command)) {
   const { register } = await import('tsx/esm/api');

@@ -22,7 +22,7 @@ interface Command {
   run: (args: string[], streams: Streams) => Promise<number>;
 }
 
-/** The client commands; the server commands (serve, work, dev) are dispatched by bin/wangate.mjs. */
+/** The client commands; the server commands (serve, work, dev, mcp) are dispatched by bin/wangate.mjs. */
 export const commands: Record<string, Command> = {
   generate: { summary: 'generate a video and save the MP4 (progress on stderr)', usage: generateUsage, run: runGenerate },
   wait: { summary: 'follow a task until it ends, then save its MP4', usage: waitUsage, run: runWait },
@@ -47,6 +47,7 @@ Server commands
   serve                  API and workers (the default without a command)
   work                   workers only (scale rendering apart from the API)
   dev fake-dashscope     a local DashScope simulator for offline development
+  mcp                    an MCP server over stdio for AI agents (WANGATE_API_KEY, WANGATE_BASE_URL)
 
 Options of every client command
   --json                 print the API's JSON on stdout, no animation
