@@ -7,15 +7,25 @@ import { webhookUrlSchema } from './webhook-url.js';
 /** What a media field accepts: an http(s) URL, a data: URI, or an uploaded file's id (prefix checks only: values can be 28 MB). */
 const isAcceptedMedia = (value: string) => /^(https?:\/\/|data:)/i.test(value) || fileIdPattern.test(value);
 
+/** Longest http(s) media URL: room for a presigned URL, not for a row of padding stored with the task. */
+export const maxMediaUrlChars = 4096;
 // Room for a data: URI of a maximal (20 MB) image in base64; larger inline media meet the body limit.
+// Only data: URIs may be this long: they are re-hosted as files before the task is stored.
+const maxDataUriChars = 28_000_000;
 // Any other scheme (ftp:, file:) is refused here rather than when the task runs.
 const mediaUrl = z
   .string()
   .min(1)
-  .max(28_000_000)
+  .max(maxDataUriChars)
   .refine(isAcceptedMedia, {
     message: "must be an http:// or https:// URL, a data: URI or an uploaded file's id (file_…)",
     params: { reason: 'unsupported_url_scheme' },
+  })
+  .superRefine((value, ctx) => {
+    if (value.length > maxMediaUrlChars && !/^data:/i.test(value)) {
+      const message = `must be at most ${maxMediaUrlChars} characters (only data: URIs may be longer)`;
+      ctx.addIssue({ code: 'too_big', origin: 'string', maximum: maxMediaUrlChars, inclusive: true, input: value, message });
+    }
   })
   .describe("An http(s) URL, a base64 `data:` URI, or an uploaded file's URL or id (`file_…`).");
 
