@@ -1,3 +1,4 @@
+import { clipEcho } from '../domain/clip-echo.js';
 import { AppError } from '../domain/errors.js';
 import type { WebhookDelivery } from '../domain/ports.js';
 import { isTerminal, type Task } from '../domain/task.js';
@@ -30,7 +31,7 @@ export type TaskDetailsDeps = DescribeTaskDeps & Pick<AppDeps, 'webhooks'>;
 export async function findOwnTask(deps: Pick<AppDeps, 'tasks'>, keyId: string, taskId: string): Promise<Task> {
   const task = await deps.tasks.getTask(taskId);
   if (!task || task.keyId !== keyId) {
-    throw new AppError('not_found', `No task with id '${taskId}'`, { param: 'task_id', reason: 'task_not_found' });
+    throw new AppError('not_found', `No task with id '${clipEcho(taskId)}'`, { param: 'task_id', reason: 'task_not_found' });
   }
   return task;
 }

@@ -1,4 +1,5 @@
 import type { ApiKey } from '../domain/account.js';
+import { clipEcho } from '../domain/clip-echo.js';
 import { AppError, invalidField } from '../domain/errors.js';
 import type { KeyPatch } from '../domain/ports.js';
 import { toMajor } from '../domain/pricing.js';
@@ -6,7 +7,7 @@ import type { AppDeps } from './deps.js';
 
 // What an admin does to keys after creating them (createApiKey, in api-keys.ts, is shared with first start).
 
-const keyNotFound = (id: string) => new AppError('not_found', `No key with id '${id}'`, { param: 'key_id', reason: 'key_not_found' });
+const keyNotFound = (id: string) => new AppError('not_found', `No key with id '${clipEcho(id)}'`, { param: 'key_id', reason: 'key_not_found' });
 
 export async function listApiKeys(deps: Pick<AppDeps, 'keys'>): Promise<ApiKey[]> {
   return deps.keys.listKeys();

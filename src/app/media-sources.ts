@@ -1,3 +1,4 @@
+import { clipEcho } from '../domain/clip-echo.js';
 import { AppError, invalidField } from '../domain/errors.js';
 import { fileIdPattern } from '../domain/ids.js';
 import type { MediaKind } from '../domain/media-rules.js';
@@ -54,7 +55,7 @@ export async function liveOwnFile(deps: Pick<AppDeps, 'files' | 'clock'>, keyId:
 export async function ownedFile(deps: Pick<AppDeps, 'files' | 'clock' | 'blobs'>, keyId: string, fileId: string, param: string): Promise<StoredFile> {
   const file = await liveOwnFile(deps, keyId, fileId);
   if (!file || !(await deps.blobs.exists(file.blobKey))) {
-    throw invalidField(param, 'file_not_found', `${param}: no such file '${fileId}' (unknown, another key's, or expired)`);
+    throw invalidField(param, 'file_not_found', `${param}: no such file '${clipEcho(fileId)}' (unknown, another key's, or expired)`);
   }
   return file;
 }

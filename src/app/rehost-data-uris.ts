@@ -1,3 +1,4 @@
+import { clipEcho } from '../domain/clip-echo.js';
 import { invalidField } from '../domain/errors.js';
 import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
 import type { StoredFile } from '../domain/ports.js';
@@ -43,7 +44,7 @@ export function decodeDataUri(value: string, kind: MediaKind, param: string): { 
   if (comma < 0) throw bad("no ',' before the data");
   const [declaredType = '', ...params] = value.slice(5, comma).split(';');
   if (params[params.length - 1]?.trim().toLowerCase() !== 'base64') throw bad('only base64 data: URIs are accepted');
-  if (declaredType.trim() && !/^[\w.+-]+\/[\w.+-]+$/.test(declaredType.trim())) throw bad(`media type '${declaredType}'`);
+  if (declaredType.trim() && !/^[\w.+-]+\/[\w.+-]+$/.test(declaredType.trim())) throw bad(`media type '${clipEcho(declaredType)}'`);
   const data = value.slice(comma + 1).replace(/\s+/g, '');
   if (!base64Pattern.test(data) || data.replace(/=+$/, '').length % 4 === 1) throw bad('bad base64');
   const maxBytes = mediaLimits[kind].maxBytes;

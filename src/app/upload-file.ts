@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { clipEcho } from '../domain/clip-echo.js';
 import { AppError, invalidField } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
@@ -42,7 +43,7 @@ function checkFormat(input: UploadInput, sniffed: SniffedMedia | null): SniffedM
     throw invalidField(input.param, 'unsupported_format', `${input.param}: expected ${accepted}; the content is ${found}`);
   }
   if (!declaredTypeMatches(input.declaredType, sniffed)) {
-    throw invalidField(input.param, 'unsupported_format', `${input.param}: declared as '${input.declaredType}' but the content is ${sniffed.contentType}`);
+    throw invalidField(input.param, 'unsupported_format', `${input.param}: declared as '${clipEcho(input.declaredType ?? '')}' but the content is ${sniffed.contentType}`);
   }
   return sniffed;
 }
@@ -137,7 +138,7 @@ export async function discardFile(deps: Pick<AppDeps, 'blobs' | 'files'>, file: 
 }
 
 export function fileNotFound(fileId: string): AppError {
-  return new AppError('not_found', `No file with id '${fileId}'`, { param: 'file_id', reason: 'file_not_found' });
+  return new AppError('not_found', `No file with id '${clipEcho(fileId)}'`, { param: 'file_id', reason: 'file_not_found' });
 }
 
 /** A file of this key that is still kept; another key's, unknown and expired ids answer alike. */

@@ -67,6 +67,8 @@ export const reasonCatalogue = {
   unsupported_content_type: bad('The Content-Type is not one the route accepts.'),
   invalid_content_length: bad('The Content-Length does not match the body.'),
   bad_request: bad('The HTTP request is malformed in another way.'),
+  path_segment_too_long: bad('A segment of the URL path is longer than any id (more than 100 characters).'),
+  invalid_path: bad('The URL path is not valid (e.g. a malformed percent-encoding).'),
   body_too_large: spec(['payload_too_large'], 'permanent', 'The request body is larger than the server accepts.'),
   too_precise: bad('A money amount has more decimal places than the currency allows.'),
   negative_balance: bad("A credit would take the key's balance below zero."),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clipEcho } from './clip-echo.js';
 import { AppError, invalidField, toCataloguedReason, type ReasonOf } from './errors.js';
 import { fileIdPattern } from './id-patterns.js';
 import { aspectRatios, type AspectRatio, type Resolution } from './output-size.js';
@@ -121,7 +122,7 @@ function paramOf(issue: z.core.$ZodIssue): string {
 /** Turns the first validation problem into a 400 naming the field and the rule. */
 export function toValidationError(error: z.ZodError): AppError {
   const issue = error.issues[0]!;
-  const param = paramOf(issue);
+  const param = clipEcho(paramOf(issue));
   const reason = reasonOf(issue);
   const detail = issue.code === 'unrecognized_keys' ? `unknown field '${param}'` : `${param}: ${issue.message}`;
   return invalidField(param, reason, `Invalid request: ${detail}`);

@@ -36,6 +36,8 @@ export interface RouteInfo {
  */
 export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo[] = []): FastifyInstance {
   const app = Fastify({
+    // The router's refusals (an overlong or malformed path) get the error envelope too.
+    frameworkErrors: handleError,
     logger: { level: opts.logLevel },
     bodyLimit: bodyLimitBytes,
     genReqId: () => newId('req'),

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { clipEcho } from '../domain/clip-echo.js';
 import { AppError } from '../domain/errors.js';
 import { httpStatusOf } from '../present/error-status.js';
 import type { errorEnvelopeSchema } from '../present/response-schemas.js';
@@ -15,12 +16,17 @@ function fromFrameworkError(err: FastifyError): AppError | null {
       return new AppError('invalid_request', 'Request body is empty; send a JSON object', { param: 'body', reason: 'required' });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('invalid_request', 'Content-Length does not match the body', { param: 'body', reason: 'invalid_content_length' });
+    // The router's own refusals (see frameworkErrors): answered in the envelope, the path cut short.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('invalid_request', `A path segment is too long: ${clipEcho(err.message)}`, { param: 'path', reason: 'path_segment_too_long' });
+    case 'FST_ERR_BAD_URL':
+      return new AppError('invalid_request', `The path is not a valid URL: ${clipEcho(err.message)}`, { param: 'path', reason: 'invalid_path' });
   }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return new AppError('invalid_request', `Body is not valid JSON: ${err.message}`, { param: 'body', reason: 'invalid_json' });
+    return new AppError('invalid_request', `Body is not valid JSON: ${clipEcho(err.message)}`, { param: 'body', reason: 'invalid_json' });
   }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return new AppError('invalid_request', err.message, { param: 'body', reason: 'bad_request' });
+    return new AppError('invalid_request', clipEcho(err.message), { param: 'body', reason: 'bad_request' });
   }
   return null;
 }
@@ -29,7 +35,7 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, err: App
   const [status, type] = httpStatusOf(err.code);
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   const body: z.input<typeof errorEnvelopeSchema> = {
-    error: { code: status, type, message: err.message, ...(err.param && { param: err.param }), reason: err.reason },
+    error: { code: status, type, message: err.message, ...(err.param && { param: clipEcho(err.param) }), reason: err.reason },
     request_id: request.id,
   };
   return reply.code(status).send(body);
@@ -43,5 +49,6 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendError(reply, request, new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`, { reason: 'route_not_found' }));
+  return sendError(reply, request, new AppError('not_found', `No route ${request.method} ${clipEcho(request.url.split('?')[0]!)}`, { reason: 'route_not_found' }));
 }
+

@@ -13,6 +13,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from '
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
+import { clipEcho } from '../../domain/clip-echo.js';
 import { AppError } from '../../domain/errors.js';
 import { describeBlock } from './ip-policy.js';
 
@@ -42,7 +43,7 @@ function notAllowed(message: string): AppError {
 /** The host of a URL for messages (never the path or query); '(invalid URL)' when it does not parse. */
 export function hostForMessage(url: string | URL): string {
   try {
-    return (typeof url === 'string' ? new URL(url) : url).host || '(no host)';
+    return clipEcho((typeof url === 'string' ? new URL(url) : url).host) || '(no host)';
   } catch {
     return '(invalid URL)';
   }
@@ -64,12 +65,12 @@ export function checkUrl(raw: string | URL, allowLoopback: boolean): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw notAllowed(`the scheme ${url.protocol} is not allowed: use http: or https:`);
   }
-  if (url.username !== '' || url.password !== '') throw notAllowed(`URLs with credentials are not allowed (host ${url.host})`);
+  if (url.username !== '' || url.password !== '') throw notAllowed(`URLs with credentials are not allowed (host ${hostForMessage(url)})`);
   const host = bareHost(url);
   if (host === '') throw notAllowed('the URL has no host');
   if (isIP(host)) {
     const why = describeBlock(host, { allowLoopback });
-    if (why) throw notAllowed(`host ${url.host} is not allowed: it is ${why}`);
+    if (why) throw notAllowed(`host ${hostForMessage(url)} is not allowed: it is ${why}`);
   }
   return url;
 }
@@ -84,10 +85,10 @@ export function guardedLookup(allowLoopback: boolean, resolve: ResolveAll = dnsL
   return (hostname, options, callback) => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
-      if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+      if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${clipEcho(hostname)}`), { code: 'ENOTFOUND' }), '', 0);
       for (const a of addresses) {
         const why = describeBlock(a.address, { allowLoopback });
-        if (why) return callback(notAllowed(`host ${hostname} is not allowed: it resolves to ${why} (${a.address})`), '', 0);
+        if (why) return callback(notAllowed(`host ${clipEcho(hostname)} is not allowed: it resolves to ${why} (${a.address})`), '', 0);
       }
       if (options.all) callback(null, addresses);
       else callback(null, addresses[0]!.address, addresses[0]!.family);
@@ -99,7 +100,7 @@ function mapNetworkError(err: unknown, host: string): AppError {
   if (err instanceof AppError) return err;
   const e = err as NodeJS.ErrnoException;
   const why = e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN' ? `could not resolve ${host}` : `could not fetch from ${host}`;
-  return new AppError('invalid_request', `${why}: ${e?.message ?? String(err)}`, { reason: 'fetch_failed', cause: err });
+  return new AppError('invalid_request', `${why}: ${clipEcho(e?.message ?? String(err))}`, { reason: 'fetch_failed', cause: err });
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -121,7 +122,7 @@ export async function safeRequest(url: string, opts: SafeRequestOptions): Promis
     inFlight?.destroy(err);
   };
   const timer = setTimeout(
-    () => fail(new AppError('invalid_request', `${current.host} did not answer within ${opts.timeoutMs} ms`, { reason: 'fetch_timeout' })),
+    () => fail(new AppError('invalid_request', `${hostForMessage(current)} did not answer within ${opts.timeoutMs} ms`, { reason: 'fetch_timeout' })),
     opts.timeoutMs,
   );
   const onAbort = () => fail(signal!.reason instanceof Error ? signal!.reason : new Error('aborted', { cause: signal!.reason }));
@@ -146,19 +147,19 @@ export async function safeRequest(url: string, opts: SafeRequestOptions): Promis
       }
       res.on('error', () => undefined).destroy();
       if (redirects >= opts.maxRedirects) {
-        throw new AppError('invalid_request', `${current.host} redirected more than ${opts.maxRedirects} times`, { reason: 'too_many_redirects' });
+        throw new AppError('invalid_request', `${hostForMessage(current)} redirected more than ${opts.maxRedirects} times`, { reason: 'too_many_redirects' });
       }
       let next: URL;
       try {
         next = new URL(location, current);
       } catch {
-        throw new AppError('invalid_request', `${current.host} redirected to an invalid URL`, { reason: 'fetch_failed' });
+        throw new AppError('invalid_request', `${hostForMessage(current)} redirected to an invalid URL`, { reason: 'fetch_failed' });
       }
       try {
         checkUrl(next, opts.allowLoopback);
       } catch (err) {
         const e = err as AppError;
-        throw notAllowed(`${current.host} redirected to a URL that is not allowed: ${e.message}`);
+        throw notAllowed(`${hostForMessage(current)} redirected to a URL that is not allowed: ${e.message}`);
       }
       const status = res.statusCode ?? 0;
       if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
@@ -178,7 +179,7 @@ export async function safeRequest(url: string, opts: SafeRequestOptions): Promis
     if (failure) return Promise.reject(failure);
     return new Promise((resolve, reject) => {
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-      const host = target.host;
+      const host = hostForMessage(target);
       let req: ClientRequest;
       try {
         req = send(target, {

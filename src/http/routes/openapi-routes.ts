@@ -2,6 +2,7 @@ import send from '@fastify/send';
 import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
 import type { AppDeps } from '../../app/deps.js';
+import { clipEcho } from '../../domain/clip-echo.js';
 import { AppError } from '../../domain/errors.js';
 import { api, docsAssetsUrl } from '../openapi/api-catalogue.js';
 import { buildOpenApiDocument } from '../openapi/build-openapi.js';
@@ -26,7 +27,7 @@ export function registerOpenApiRoutes(app: FastifyInstance, deps: Pick<AppDeps, 
     // `/docs/`: the page itself lives at `/docs` (its relative links need that).
     if (request.params.asset === '') return reply.redirect('../docs', 301);
     const asset = docsAsset(request.params.asset);
-    if (!asset) throw new AppError('not_found', `No docs file '${request.params.asset}'`, { reason: 'route_not_found' });
+    if (!asset) throw new AppError('not_found', `No docs file '${clipEcho(request.params.asset)}'`, { reason: 'route_not_found' });
     reply.header('x-content-type-options', 'nosniff');
     if (asset.kind === 'inline') return reply.header('content-type', asset.contentType).header('cache-control', 'no-cache').send(asset.body);
     const result = await send(request.raw, path.basename(asset.path), { root: path.dirname(asset.path), etag: true, lastModified: true, cacheControl: false });

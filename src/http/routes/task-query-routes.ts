@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app/deps.js';
 import type { TaskDetails } from '../../app/get-task.js';
 import { listTasks, type ListTasksDeps } from '../../app/list-tasks.js';
 import { resultExpired, taskContent } from '../../app/task-content.js';
+import { clipEcho } from '../../domain/clip-echo.js';
 import { invalidField } from '../../domain/errors.js';
 import { taskStatuses, type TaskStatus } from '../../domain/task.js';
 import { requireKey, type AuthDeps } from '../auth.js';
@@ -22,7 +23,7 @@ function parseStatuses(value: string | string[] | undefined): TaskStatus[] | und
   const wanted = [value].flat().flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
   for (const s of wanted) {
     if (!statuses.includes(s as TaskStatus)) {
-      throw invalidField('status', 'invalid_value', `status: unknown status '${s}' (expected ${statuses.join(', ')})`);
+      throw invalidField('status', 'invalid_value', `status: unknown status '${clipEcho(s)}' (expected ${statuses.join(', ')})`);
     }
   }
   return wanted.length > 0 ? [...new Set(wanted as TaskStatus[])] : undefined;
@@ -35,7 +36,8 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: AuthDeps & L
     const query = (request.query ?? {}) as Record<string, unknown>;
     const unknown = Object.keys(query).filter((k) => !listKeys.includes(k));
     if (unknown.length > 0) {
-      throw invalidField(unknown[0]!, 'unknown_field', `Unknown query parameter${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => `'${k}'`).join(', ')} (expected ${listKeys.join(', ')})`);
+      const names = clipEcho(unknown.map((k) => `'${k}'`).join(', '));
+      throw invalidField(clipEcho(unknown[0]!), 'unknown_field', `Unknown query parameter${unknown.length > 1 ? 's' : ''}: ${names} (expected ${listKeys.join(', ')})`);
     }
     const q = parseInput(listQuerySchema, query);
     if (q.from !== undefined && q.to !== undefined && q.to <= q.from) {
