@@ -64,6 +64,7 @@ export const reasonCatalogue = {
   mixed_media_not_allowed: spec(['mixed_media_not_allowed', 'invalid_request'], 'permanent', 'A combination of images, video and audio that no mode accepts.'),
   unsupported_url_scheme: bad('A media value is not an http(s) URL, a `data:` URI or an uploaded file (`file_…`).'),
   invalid_json: bad('The body is not valid JSON.'),
+  forbidden_key: bad('The body has a key named `__proto__`, or `constructor` holding `prototype`; `param` names it.'),
   unsupported_content_type: bad('The Content-Type is not one the route accepts.'),
   invalid_content_length: bad('The Content-Length does not match the body.'),
   bad_request: bad('The HTTP request is malformed in another way.'),

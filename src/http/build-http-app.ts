@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app/deps.js';
 import { newId } from '../domain/ids.js';
 import { handleError, handleNotFound } from './error-response.js';
+import { registerJsonBodyParser } from './json-body-parser.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key-routes.js';
 import { registerConsoleRoutes } from './routes/console-routes.js';
@@ -53,6 +54,7 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
   });
   echoResponseVersion(app);
   app.setErrorHandler(handleError);
+  registerJsonBodyParser(app);
   app.setNotFoundHandler(handleNotFound);
   app.get(api.health.url, async () => ({ ok: true }) as const);
   registerVideoRoutes(app, deps);
