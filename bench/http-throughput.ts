@@ -54,7 +54,7 @@ export async function startBenchServer(env: Record<string, string>) {
   await ensureAdminKey(services.deps, adminKey);
   // A user key with a balance large enough for every request of the run: holds are real.
   const { secret } = await createApiKey(services.deps, { name: 'bench', scopes: ['user'], balanceMinor: 1e12 });
-  const app = buildHttpApp(services.deps, { logLevel: 'silent' });
+  const app = buildHttpApp(services.deps, { logLevel: 'silent', requestTimeoutMs: config.httpRequestTimeoutMs, headersTimeoutMs: config.httpHeadersTimeoutMs });
   app.post('/bench/bare', async () => ({ ok: true }));
   app.get('/bench/bare', async () => ({ ok: true }));
   await app.listen({ port: 0, host: '127.0.0.1' });

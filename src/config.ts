@@ -37,6 +37,9 @@ const envSchema = z.object({
   UPLOAD_RETENTION_HOURS: z.coerce.number().min(0.001).default(72),
   /** Off: no holds and no balance checks. */
   WANGATE_BILLING: bool.default(true),
+  /** A whole request (headers and body) must arrive within this: a 100 MB upload at about 1.4 Mbit/s, not a trickle forever. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   /** Tests and closed networks opt in to fetching media from loopback; the default refuses it (SSRF guard). */
   WANGATE_ALLOW_LOOPBACK_MEDIA: bool.default(false),
@@ -94,6 +97,8 @@ export interface Config {
   resultRetentionMs: number;
   uploadRetentionMs: number;
   billing: boolean;
+  httpRequestTimeoutMs: number;
+  httpHeadersTimeoutMs: number;
   mediaFetchTimeoutMs: number;
   allowLoopbackMedia: boolean;
   allowLoopbackWebhooks: boolean;
@@ -172,6 +177,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const problems: ConfigProblem[] = [];
   const values = parseEnv(env, problems);
   const engines = parseEngineEnv(values, new Set(problems.map((p) => p.variable.split('.')[0]!)), problems);
+  const { HTTP_HEADERS_TIMEOUT_MS: headersMs, HTTP_REQUEST_TIMEOUT_MS: requestMs } = values;
+  if (headersMs !== undefined && requestMs !== undefined && headersMs > requestMs) {
+    problems.push({ variable: 'HTTP_HEADERS_TIMEOUT_MS', message: 'must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const e = values as Env;
   return Object.freeze({
@@ -191,6 +200,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     resultRetentionMs: Math.round(e.RESULT_RETENTION_HOURS * 3600_000),
     uploadRetentionMs: Math.round(e.UPLOAD_RETENTION_HOURS * 3600_000),
     billing: e.WANGATE_BILLING,
+    httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
     mediaFetchTimeoutMs: e.MEDIA_FETCH_TIMEOUT_MS,
     allowLoopbackMedia: e.WANGATE_ALLOW_LOOPBACK_MEDIA,
     allowLoopbackWebhooks: e.WANGATE_ALLOW_LOOPBACK_WEBHOOKS,

@@ -35,7 +35,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Background duties beside the workers (each is a single-step function of its use case).
   const maintenance = opts.maintenance === false ? null : startMaintenanceLoop(deps, maintenanceSteps(deps, newId('wrk')), 1000);
   const routes: RouteInfo[] = [];
-  const app = opts.workOnly ? null : buildHttpApp(deps, { logLevel: config.logLevel }, routes);
+  const app = opts.workOnly ? null : buildHttpApp(deps, { logLevel: config.logLevel, requestTimeoutMs: config.httpRequestTimeoutMs, headersTimeoutMs: config.httpHeadersTimeoutMs }, routes);
   let url = '';
   if (app) {
     await app.listen({ port: config.port, host: config.host });

@@ -15,6 +15,9 @@ export const errorCodes = {
   rate_limited: 'rate_limited',
   internal: 'internal',
   upstream_unavailable: 'upstream_unavailable',
+  /** The client did not send its whole request, or its headers, within the server's deadline. */
+  request_timeout: 'request_timeout',
+  headers_too_large: 'headers_too_large',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -68,6 +71,8 @@ export const reasonCatalogue = {
   unsupported_content_type: bad('The Content-Type is not one the route accepts.'),
   invalid_content_length: bad('The Content-Length does not match the body.'),
   bad_request: bad('The HTTP request is malformed in another way.'),
+  request_timeout: spec(['request_timeout'], 'retryable', 'The request, or its headers, did not arrive within the server\'s deadline (`HTTP_REQUEST_TIMEOUT_MS`, `HTTP_HEADERS_TIMEOUT_MS`).'),
+  headers_too_large: spec(['headers_too_large'], 'permanent', 'The request headers are larger than the server accepts.'),
   path_segment_too_long: bad('A segment of the URL path is longer than any id (more than 100 characters).'),
   invalid_path: bad('The URL path is not valid (e.g. a malformed percent-encoding).'),
   body_too_large: spec(['payload_too_large'], 'permanent', 'The request body is larger than the server accepts.'),

@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app/deps.js';
 import { newId } from '../domain/ids.js';
-import { handleError, handleNotFound } from './error-response.js';
+import { handleClientError, handleError, handleNotFound } from './error-response.js';
 import { registerJsonBodyParser } from './json-body-parser.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key-routes.js';
@@ -21,6 +21,10 @@ import { echoResponseVersion } from './response-version.js';
 
 export interface HttpOptions {
   logLevel: string;
+  /** Receiving a whole request (headers and body) may take at most this long; then 408 and the connection is closed. */
+  requestTimeoutMs: number;
+  /** Receiving a request's headers may take at most this long. */
+  headersTimeoutMs: number;
 }
 
 /** Large enough for a data: URI of a maximal image (20 MB, base64) in a media field. */
@@ -37,8 +41,16 @@ export interface RouteInfo {
  */
 export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo[] = []): FastifyInstance {
   const app = Fastify({
+    // Node checks both deadlines on a timer (30 s by default): a short deadline is checked more often.
+    http: {
+      requestTimeout: opts.requestTimeoutMs,
+      headersTimeout: opts.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.ceil(opts.headersTimeoutMs / 4)),
+    },
+    requestTimeout: opts.requestTimeoutMs,
     // The router's refusals (an overlong or malformed path) get the error envelope too.
     frameworkErrors: handleError,
+    clientErrorHandler: handleClientError,
     logger: { level: opts.logLevel },
     bodyLimit: bodyLimitBytes,
     genReqId: () => newId('req'),

@@ -1,7 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { z } from 'zod';
 import { clipEcho } from '../domain/clip-echo.js';
 import { AppError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
 import { httpStatusOf } from '../present/error-status.js';
 import type { errorEnvelopeSchema } from '../present/response-schemas.js';
 
@@ -52,3 +55,24 @@ export function handleNotFound(request: FastifyRequest, reply: FastifyReply): Fa
   return sendError(reply, request, new AppError('not_found', `No route ${request.method} ${clipEcho(request.url.split('?')[0]!)}`, { reason: 'route_not_found' }));
 }
 
+/**
+ * Connection-level refusals, before any route runs (a request or its headers too slow, headers too
+ * large, unparsable HTTP): the envelope written straight to the socket, which is then closed.
+ */
+export function handleClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const refusal =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new AppError('request_timeout', 'The request did not arrive in time (HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS)', { reason: 'request_timeout' })
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? new AppError('headers_too_large', 'The request headers are too large', { reason: 'headers_too_large' })
+        : new AppError('invalid_request', 'The request is not valid HTTP', { reason: 'bad_request' });
+  const [status, type] = httpStatusOf(refusal.code);
+  const body: z.input<typeof errorEnvelopeSchema> = { error: { code: status, type, message: refusal.message, reason: refusal.reason }, request_id: newId('req') };
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json\r\nConnection: close`;
+    socket.write(`${head}\r\n\r\n${text}`);
+  }
+  socket.destroy(err);
+}

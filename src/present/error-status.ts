@@ -23,6 +23,8 @@ const statusOf: Record<ErrorCode, [number, ErrorType]> = {
   rate_limited: [429, 'rate_limit_error'],
   internal: [500, 'server_error'],
   upstream_unavailable: [503, 'service_unavailable'],
+  request_timeout: [408, 'invalid_request_error'],
+  headers_too_large: [431, 'invalid_request_error'],
 };
 
 export function httpStatusOf(code: string): [number, ErrorType] {
