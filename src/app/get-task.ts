@@ -1,6 +1,7 @@
 import { clipEcho } from '../domain/clip-echo.js';
 import { AppError } from '../domain/errors.js';
 import type { WebhookDelivery } from '../domain/ports.js';
+import { roundResultUrlExpiry } from '../domain/result-url-expiry.js';
 import { isTerminal, type Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 
@@ -40,11 +41,9 @@ export async function describeTask(deps: DescribeTaskDeps, task: Task): Promise<
   const queuePosition = task.status === 'pending' ? await deps.queuePositions.positionOf(task) : null;
   let resultUrl: TaskDetails['resultUrl'] = null;
   if (task.status === 'completed' && task.result && task.resultExpiredAtMs === null) {
-    // The expiry is rounded to the TTL window so repeated polls return the same URL (cache friendly),
-    // and never outlives the file's retention.
-    const ttl = deps.resultUrlTtlMs;
-    const windowed = (Math.floor(deps.clock.nowMs() / ttl) + 2) * ttl;
-    const expiresAtMs = Math.min(windowed, (task.completedAtMs ?? 0) + deps.retention.resultsMs);
+    // Rounded so repeated polls return the same URL (cache friendly); never outlives the file's retention.
+    const rounded = roundResultUrlExpiry(deps.clock.nowMs(), deps.resultUrlTtlMs);
+    const expiresAtMs = Math.min(rounded, (task.completedAtMs ?? 0) + deps.retention.resultsMs);
     resultUrl = { url: deps.signer.signedUrl(task.result.blobKey, expiresAtMs), expiresAtMs };
   }
   return { task, queuePosition, resultUrl };
