@@ -90,6 +90,9 @@ export interface GenerationRequest {
   callbackUrl?: string;
 }
 
+/** Parse options that keep each issue's input, so a wrong type is told apart from a missing field. */
+export const parseOptions = { reportInput: true } as const;
+
 function reasonOf(issue: z.core.$ZodIssue): ReasonOf<'invalid_request'> {
   switch (issue.code) {
     case 'invalid_type':
@@ -133,7 +136,7 @@ export function parseCreateRequest(body: unknown, randomSeed: () => number): Gen
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw invalidField('body', 'invalid_type', 'Request body must be a JSON object');
   }
-  const result = createRequestSchema.safeParse(body);
+  const result = createRequestSchema.safeParse(body, parseOptions);
   if (!result.success) throw toValidationError(result.error);
   const r = result.data;
 

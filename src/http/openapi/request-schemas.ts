@@ -12,8 +12,10 @@ import { taskLanguages } from '../../present/task-error-language.js';
  * with the catalogue's references and the OpenAPI document is generated from the same objects.
  */
 
-/** Unix seconds in a query string or body (from/to of a date range, an expiry). */
-export const unixSeconds = z.coerce.number().int().min(0).max(1e11);
+/** Unix seconds in a JSON body (an expiry): a JSON number, never a string that looks like one. */
+const unixSeconds = z.number().int().min(0).max(1e11);
+/** Unix seconds in a query string (from/to of a date range), where every value arrives as text. */
+export const unixSecondsQuery = z.coerce.number().int().min(0).max(1e11);
 
 const taskIdPattern = /^task_[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -40,8 +42,8 @@ export type SignedFileParams = z.output<typeof signedFileParams>;
 // ---- query strings ----
 
 export const usageQuerySchema = z.strictObject({
-  from: unixSeconds.optional().describe('Only entries created at or after this time (unix seconds).'),
-  to: unixSeconds.optional().describe('Only entries created before this time (unix seconds).'),
+  from: unixSecondsQuery.optional().describe('Only entries created at or after this time (unix seconds).'),
+  to: unixSecondsQuery.optional().describe('Only entries created before this time (unix seconds).'),
   limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size.'),
   after: z.string().max(64).optional().describe('Cursor: the `next_cursor` of the previous page.'),
   key_id: z.string().max(64).optional().describe('Only this key (admin view).'),
@@ -55,8 +57,8 @@ export const listTasksQuerySchema = z.strictObject({
     .union([z.string().max(200), z.array(z.string().max(200)).max(10)])
     .optional()
     .describe('One status (`pending`, `processing`, `completed`, `failed`, `cancelled`) or a comma list; a repeated parameter works too.'),
-  from: unixSeconds.optional().describe('Only tasks created at or after this time (unix seconds).'),
-  to: unixSeconds.optional().describe("Only tasks created before this time (unix seconds); must be later than 'from'."),
+  from: unixSecondsQuery.optional().describe('Only tasks created at or after this time (unix seconds).'),
+  to: unixSecondsQuery.optional().describe("Only tasks created before this time (unix seconds); must be later than 'from'."),
   limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size.'),
   after: z.string().regex(taskIdPattern, 'must be a task id').optional().describe('Cursor: the `next_cursor` of the previous page (a task id).'),
 });
@@ -139,10 +141,13 @@ export const keyLimitsSchema = z.strictObject({
   max_queued: limitValue.optional().describe('Tasks of this key waiting in the queue; null = no limit.'),
 });
 const money = z.number().finite().min(-1e9).max(1e9);
+const scopeList = z.array(z.enum(['admin', 'user'])).min(1).max(2);
+/** Each scope once: a repeat is dropped, not stored. */
+const uniqueScopes = <T>(list: T[]): T[] => [...new Set(list)];
 
 export const createKeySchema = z.strictObject({
   name: z.string().min(1).max(200),
-  scopes: z.array(z.enum(['admin', 'user'])).min(1).max(2).default(['user']),
+  scopes: scopeList.default(['user']).transform(uniqueScopes),
   expires_at: unixSeconds.optional().describe('Expiry (unix seconds); none = never.'),
   balance: money.min(0).optional().describe('Starting balance in major units; none = unlimited.'),
   limits: keyLimitsSchema.optional(),
@@ -151,7 +156,7 @@ export const createKeySchema = z.strictObject({
 
 export const updateKeySchema = z.strictObject({
   name: z.string().min(1).max(200).optional(),
-  scopes: z.array(z.enum(['admin', 'user'])).min(1).max(2).optional(),
+  scopes: scopeList.transform(uniqueScopes).optional(),
   expires_at: unixSeconds.nullable().optional().describe('Expiry (unix seconds); null = never.'),
   limits: keyLimitsSchema.optional(),
   webhook_url: webhookUrlSchema.nullable().optional(),
