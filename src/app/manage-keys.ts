@@ -1,4 +1,4 @@
-import type { ApiKey } from '../domain/account.js';
+import { maxBalanceMinor, type ApiKey } from '../domain/account.js';
 import { clipEcho } from '../domain/clip-echo.js';
 import { AppError, invalidField } from '../domain/errors.js';
 import type { KeyPatch } from '../domain/ports.js';
@@ -43,7 +43,10 @@ export interface CreditInput {
   note?: string | undefined;
 }
 
-/** Credits (or debits) a key with a balance, one ledger entry; an unlimited key has no balance to change. */
+/**
+ * Credits (or debits) a key with a balance, one ledger entry; an unlimited key has no balance to change,
+ * and no key may own more than maxBalanceMinor (holds of unfinished tasks included).
+ */
 export async function creditApiKey(deps: Pick<AppDeps, 'keys' | 'clock' | 'prices'>, keyId: string, input: CreditInput): Promise<ApiKey> {
   const { amountMinor } = input;
   const outcome = await deps.keys.creditKey(keyId, amountMinor, deps.clock.nowMs(), input.note ?? (amountMinor >= 0 ? 'credit' : 'adjustment'));
@@ -54,6 +57,10 @@ export async function creditApiKey(deps: Pick<AppDeps, 'keys' | 'clock' | 'price
       throw new AppError('conflict', 'This key is unlimited; set "unlimited": false first to give it a balance', { param: 'key_id', reason: 'key_unlimited' });
     case 'negative_balance':
       throw invalidField('amount', 'negative_balance', `The balance (${toMajor(deps.prices, outcome.balanceMinor)}) cannot go below zero`);
+    case 'balance_too_large': {
+      const owned = toMajor(deps.prices, outcome.balanceMinor + outcome.heldMinor);
+      throw invalidField('amount', 'balance_too_large', `A key may own at most ${toMajor(deps.prices, maxBalanceMinor)} ${deps.prices.currency} (balance plus holds of unfinished tasks); this key owns ${owned}`);
+    }
     case 'ok':
       return (await deps.keys.getKey(keyId))!;
   }

@@ -1,4 +1,5 @@
 /** Keys, limits and the ledger: the account side of the domain. Amounts are integer minor units. */
+import type { CreditOutcome } from './ports.js';
 
 export type Scope = 'admin' | 'user';
 
@@ -70,4 +71,21 @@ export function balanceEffect(kind: LedgerKind, amountMinor: number): number {
     case 'capture':
       return 0;
   }
+}
+
+/**
+ * The most a key may own, in minor units: its balance plus the holds of its unfinished tasks (which a
+ * release gives back). 10^15 is 100 billion at 4 decimals, far under 2^53, so every sum stays exact.
+ */
+export const maxBalanceMinor = 1_000_000_000_000_000;
+
+/**
+ * Why a credit (negative: an adjustment) of a key with a balance is refused, or null when it may be
+ * written. heldMinor is the key's outstanding holds; only a positive credit needs it.
+ */
+export function refuseCredit(balanceMinor: number, amountMinor: number, heldMinor: number): CreditOutcome | null {
+  const after = balanceMinor + amountMinor;
+  if (after < 0) return { kind: 'negative_balance', balanceMinor };
+  if (amountMinor > 0 && after + heldMinor > maxBalanceMinor) return { kind: 'balance_too_large', balanceMinor, heldMinor };
+  return null;
 }

@@ -78,6 +78,7 @@ export const reasonCatalogue = {
   body_too_large: spec(['payload_too_large'], 'permanent', 'The request body is larger than the server accepts.'),
   too_precise: bad('A money amount has more decimal places than the currency allows.'),
   negative_balance: bad("A credit would take the key's balance below zero."),
+  balance_too_large: bad("A credit would let the key own more than the maximum (10^15 minor units: its balance plus the holds of its unfinished tasks)."),
 
   // ----- media: uploads, data: URIs, fetched URLs -----
   invalid_upload: bad('The multipart upload could not be read.'),

@@ -28,7 +28,9 @@ export type CreditOutcome =
   | { kind: 'ok'; balanceMinor: number }
   | { kind: 'not_found' }
   | { kind: 'unlimited' }
-  | { kind: 'negative_balance'; balanceMinor: number };
+  | { kind: 'negative_balance'; balanceMinor: number }
+  /** The balance plus outstanding holds would pass maxBalanceMinor. */
+  | { kind: 'balance_too_large'; balanceMinor: number; heldMinor: number };
 
 export interface KeyStore {
   insertKey(key: ApiKey, secretHash: string): Promise<void>;
@@ -37,7 +39,7 @@ export interface KeyStore {
   listKeys(): Promise<ApiKey[]>;
   updateKey(id: string, patch: KeyPatch, nowMs: number): Promise<ApiKey | undefined>;
   revokeKey(id: string, nowMs: number): Promise<boolean>;
-  /** Adds (or with a negative amount removes) balance; never below zero. Writes one ledger entry. */
+  /** Adds (or with a negative amount removes) balance; never below zero, never past maxBalanceMinor. Writes one ledger entry. */
   creditKey(id: string, amountMinor: number, nowMs: number, note: string): Promise<CreditOutcome>;
 }
 

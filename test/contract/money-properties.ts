@@ -2,11 +2,12 @@
  * Money invariants under random histories: submits, claims by several workers on several store
  * connections ("processes"), completions, failures, cancels racing completions, crashes (lease
  * expiry and takeover) and restarts. After every step: money is conserved, no hold is settled twice,
- * no balance is negative, and every finished task has exactly one settlement.
+ * no balance is negative, no key owns more than the maximum balance, and every finished task has
+ * exactly one settlement.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { balanceEffect } from '../../src/domain/account.js';
+import { balanceEffect, maxBalanceMinor, type LedgerEntry } from '../../src/domain/account.js';
 import type { Task } from '../../src/domain/task.js';
 import { makeKey, makeTask, type StoreUnderTest } from './store-contract.js';
 
@@ -47,6 +48,26 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('credit' as const), key: fc.nat(keysCount - 1), amountMinor: fc.integer({ min: -3000, max: 5000 }) }) },
 );
 
+/** Near the maximum balance: credits up to and past it, holds as large as a balance, cancels that release them. */
+type LimitOp = { kind: 'credit'; amountMinor: number } | { kind: 'submit'; holdMinor: number } | { kind: 'cancel'; pick: number };
+const limitOpArb: fc.Arbitrary<LimitOp> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('credit' as const),
+      amountMinor: fc.oneof(fc.integer({ min: -5000, max: 5000 }), fc.integer({ min: 1, max: maxBalanceMinor }), fc.integer({ min: maxBalanceMinor - 20_000, max: maxBalanceMinor + 1 })),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('submit' as const), holdMinor: fc.oneof(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: maxBalanceMinor })) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(20) }) },
+);
+
+/** What a key owns: its balance plus its holds not yet captured or released. */
+function ownedMinor(balanceMinor: number, entries: LedgerEntry[], keyId: string): number {
+  const sign = { hold: 1, capture: -1, release: -1, credit: 0 } as const;
+  return balanceMinor + entries.filter((e) => e.keyId === keyId).reduce((sum, e) => sum + sign[e.kind] * e.amountMinor, 0);
+}
+
 async function checkInvariants(s: StoreUnderTest, keyIds: string[], taskIds: string[]): Promise<void> {
   const entries = await s.ledger.listLedger({ limit: 100_000 });
   for (const keyId of keyIds) {
@@ -56,6 +77,7 @@ async function checkInvariants(s: StoreUnderTest, keyIds: string[], taskIds: str
     expect(key.balanceMinor).not.toBeNull();
     expect(key.balanceMinor!).toBeGreaterThanOrEqual(0);
     expect(key.balanceMinor).toBe(expected);
+    expect(ownedMinor(key.balanceMinor!, entries, keyId)).toBeLessThanOrEqual(maxBalanceMinor);
   }
   for (const id of taskIds) {
     const task = (await s.tasks.getTask(id))!;
@@ -162,6 +184,49 @@ export function runMoneyProperties(name: string, openShared: () => Promise<Share
           }
         }),
         { numRuns },
+      );
+    }, 120_000);
+
+    it('never lets a key own more than the maximum balance: a credit past it is refused and writes nothing', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(limitOpArb, { minLength: 3, maxLength: 25 }), async (ops) => {
+          const shared = await openShared();
+          const s = await shared.connect();
+          try {
+            let nowMs = 1_700_000_000_000;
+            const key = makeKey({ balanceMinor: 0 });
+            await s.keys.insertKey(key, `h-${key.id}`);
+            const pending: string[] = [];
+            for (const op of ops) {
+              nowMs += 1;
+              const before = (await s.keys.getKey(key.id))!.balanceMinor!;
+              const entriesBefore = await s.ledger.listLedger({ keyId: key.id, limit: 100_000 });
+              if (op.kind === 'credit') {
+                const owned = ownedMinor(before, entriesBefore, key.id);
+                const expected = before + op.amountMinor < 0 ? 'negative_balance' : op.amountMinor > 0 && owned + op.amountMinor > maxBalanceMinor ? 'balance_too_large' : 'ok';
+                expect((await s.keys.creditKey(key.id, op.amountMinor, nowMs, 'adjust')).kind).toBe(expected);
+                if (expected !== 'ok') expect(await s.ledger.listLedger({ keyId: key.id, limit: 100_000 })).toHaveLength(entriesBefore.length);
+              } else if (op.kind === 'submit') {
+                const task = makeTask(key.id, nowMs);
+                const out = await s.tasks.insertTask(task, { holdMinor: op.holdMinor, maxQueued: null });
+                expect(out.kind).toBe(op.holdMinor <= before ? 'created' : 'insufficient_balance');
+                if (out.kind === 'created') pending.push(task.id);
+              } else if (pending.length > 0) {
+                const [id] = pending.splice(op.pick % pending.length, 1);
+                await s.tasks.cancelTask(id!, ['pending'], nowMs);
+              }
+              const balance = (await s.keys.getKey(key.id))!.balanceMinor!;
+              const entries = await s.ledger.listLedger({ keyId: key.id, limit: 100_000 });
+              expect(balance).toBe(entries.reduce((sum, e) => sum + balanceEffect(e.kind, e.amountMinor), 0));
+              expect(balance).toBeGreaterThanOrEqual(0);
+              expect(ownedMinor(balance, entries, key.id)).toBeLessThanOrEqual(maxBalanceMinor);
+            }
+          } finally {
+            await s.close();
+            await shared.destroy();
+          }
+        }),
+        { numRuns: Math.max(10, Math.round(numRuns / 4)) },
       );
     }, 120_000);
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { noLimits, type ApiKey } from '../../src/domain/account.js';
+import { maxBalanceMinor, noLimits, type ApiKey } from '../../src/domain/account.js';
 import { newId } from '../../src/domain/ids.js';
 import type { Stores } from '../../src/domain/ports.js';
 import type { Task } from '../../src/domain/task.js';
@@ -330,6 +330,21 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       expect(await s.keys.creditKey('key_missing', 100, t0, 'x')).toEqual({ kind: 'not_found' });
       const updated = await s.keys.updateKey(unlimited.id, { unlimited: false, limits: { maxRunning: 2 }, name: 'renamed' }, t0);
       expect(updated).toMatchObject({ balanceMinor: 0, name: 'renamed', limits: { maxRunning: 2, maxQueued: null } });
+    });
+
+    it('refuses a credit that would let a key own more than the maximum (holds included) and writes nothing', async () => {
+      const key = await keyWith({}, maxBalanceMinor - 1000);
+      expect(await s.keys.creditKey(key.id, 1000, t0, 'top-up')).toEqual({ kind: 'ok', balanceMinor: maxBalanceMinor });
+      expect(await s.keys.creditKey(key.id, 1, t0, 'top-up')).toEqual({ kind: 'balance_too_large', balanceMinor: maxBalanceMinor, heldMinor: 0 });
+      // A hold moves money out of the balance, but a release brings it back: it still counts.
+      const task = makeTask(key.id, t0);
+      await s.tasks.insertTask(task, { holdMinor: 5000, maxQueued: null });
+      expect(await s.keys.creditKey(key.id, 1, t0, 'top-up')).toEqual({ kind: 'balance_too_large', balanceMinor: maxBalanceMinor - 5000, heldMinor: 5000 });
+      expect(await s.keys.creditKey(key.id, -10, t0, 'adjust')).toEqual({ kind: 'ok', balanceMinor: maxBalanceMinor - 5010 });
+      await s.tasks.cancelTask(task.id, ['pending'], t0 + 1);
+      expect((await s.keys.getKey(key.id))!.balanceMinor).toBe(maxBalanceMinor - 10);
+      const credits = (await s.ledger.listLedger({ keyId: key.id, limit: 100 })).filter((e) => e.kind === 'credit');
+      expect(credits.map((e) => e.amountMinor).sort((a, b) => a - b)).toEqual([-10, 1000, maxBalanceMinor - 1000]);
     });
 
     it('lists completed results past retention once, then marks them expired', async () => {

@@ -1,4 +1,4 @@
-import type { ApiKey, UsageTotals } from '../../domain/account.js';
+import { refuseCredit, type ApiKey, type UsageTotals } from '../../domain/account.js';
 import type { CreditOutcome, KeyStore, LedgerStore } from '../../domain/ports.js';
 import { createAuthCache } from './auth-cache.js';
 import { writeLedger } from './ledger.js';
@@ -56,8 +56,10 @@ export function createKeyStore(exec: SqlExecutor, s: Plans): KeyStore & LedgerSt
           const key = yield* keyBy(s.keyByIdLocked, id);
           if (!key) return { kind: 'not_found' };
           if (key.balanceMinor === null) return { kind: 'unlimited' };
+          const held = amountMinor > 0 ? Number((yield* row<{ held: unknown }>(s.heldByKey, [id]))?.held ?? 0) : 0;
+          const refused = refuseCredit(key.balanceMinor, amountMinor, held);
+          if (refused) return refused;
           const balanceMinor = key.balanceMinor + amountMinor;
-          if (balanceMinor < 0) return { kind: 'negative_balance', balanceMinor: key.balanceMinor };
           yield* count(s.setBalance, [id, balanceMinor]);
           yield* writeLedger(s, { keyId: id, taskId: null, kind: 'credit', amountMinor, balanceAfterMinor: balanceMinor, nowMs, note });
           return { kind: 'ok', balanceMinor };

@@ -78,6 +78,9 @@ export function renderPlans(d: Dialect) {
     takeHold: s(`UPDATE api_keys SET balance_minor = balance_minor - $2
                  WHERE id = $1 AND (balance_minor IS NULL OR balance_minor >= $2) RETURNING balance_minor`),
     holdOf: s("SELECT amount_minor FROM ledger WHERE task_id = $1 AND kind = 'hold'"),
+    // A key's holds not yet captured or released: what a release may still give back to its balance.
+    heldByKey: s(`SELECT COALESCE(SUM(CASE kind WHEN 'hold' THEN amount_minor ELSE -amount_minor END), 0) AS held
+                  FROM ledger WHERE key_id = $1 AND kind IN ('hold', 'capture', 'release')`),
     giveBack: s('UPDATE api_keys SET balance_minor = balance_minor + $2 WHERE id = $1 RETURNING balance_minor'),
     listLedger: (q: LedgerQuery) => listLedger([...ledgerConditions(q), ...(q.beforeId ? [['id < ?', q.beforeId] as const] : [])], [q.limit]),
     usageTotals: (q: Omit<LedgerQuery, 'limit' | 'beforeId'>) => usageTotals(ledgerConditions(q)),
