@@ -14,6 +14,8 @@ export async function listTaskWebhooks(deps: Pick<AppDeps, 'tasks' | 'webhooks'>
 /**
  * Queues a new delivery of the task's terminal event to its callback URL, due now. It is a new
  * delivery (its own webhook-id and attempts); the body is rendered from the task when it is sent.
+ * At most one redelivery is pending per task: a repeat while it is answers with that one, so a key
+ * cannot make the gateway send an unbounded number of POSTs to a URL of its choice.
  */
 export async function redeliverWebhook(deps: Pick<AppDeps, 'tasks' | 'webhooks' | 'clock'>, input: { keyId: string; taskId: string }): Promise<WebhookDelivery> {
   const task = await findOwnTask(deps, input.keyId, input.taskId);
@@ -26,6 +28,5 @@ export async function redeliverWebhook(deps: Pick<AppDeps, 'tasks' | 'webhooks' 
     });
   }
   const delivery = pendingDelivery({ taskId: task.id, keyId: task.keyId, url: task.callbackUrl, eventType: `task.${task.status}` }, deps.clock.nowMs());
-  await deps.webhooks.enqueueDelivery(delivery);
-  return delivery;
+  return deps.webhooks.enqueueDelivery(delivery);
 }

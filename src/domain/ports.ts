@@ -213,8 +213,12 @@ export interface WebhookStore {
     nowMs: number,
   ): Promise<void>;
   listDeliveries(taskId: string): Promise<WebhookDelivery[]>;
-  /** Queues a new delivery of the task's terminal event (endpoint "redeliver"). */
-  enqueueDelivery(delivery: WebhookDelivery): Promise<void>;
+  /**
+   * Queues a redelivery of the task's terminal event (endpoint "redeliver"), at most one pending at a
+   * time: while an earlier redelivery (any delivery after the first) is pending, that one is returned
+   * and nothing is written. Returns the delivery that is queued.
+   */
+  enqueueDelivery(delivery: WebhookDelivery): Promise<WebhookDelivery>;
 }
 
 /** What became of one webhook POST. */

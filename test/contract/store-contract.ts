@@ -3,6 +3,7 @@ import { maxBalanceMinor, noLimits, type ApiKey } from '../../src/domain/account
 import { newId } from '../../src/domain/ids.js';
 import type { Stores } from '../../src/domain/ports.js';
 import type { Task } from '../../src/domain/task.js';
+import { pendingDelivery } from '../../src/domain/webhook-delivery.js';
 
 export type StoreUnderTest = Stores;
 
@@ -273,6 +274,24 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       expect(retry[0]).toMatchObject({ attempts: 1, lastStatusCode: 500 });
       await s.webhooks.recordAttempt(retry[0]!.id, 'sender2', { ok: true, statusCode: 204, error: null, nextAttemptAtMs: null }, t0 + 60_000);
       expect((await s.webhooks.listDeliveries(task.id))[0]).toMatchObject({ status: 'delivered', attempts: 2, deliveredAtMs: t0 + 60_000 });
+    });
+
+    it('queues at most one pending redelivery per task, also when asked concurrently', async () => {
+      const key = await keyWith();
+      const task = makeTask(key.id, t0, { callbackUrl: 'https://hooks.example.com/x' });
+      await s.tasks.insertTask(task, noOpts);
+      await s.tasks.cancelTask(task.id, ['pending'], t0 + 10);
+      const redelivery = (nowMs: number) => pendingDelivery({ taskId: task.id, keyId: key.id, url: 'https://hooks.example.com/x', eventType: 'task.cancelled' }, nowMs);
+      const queued = await Promise.all([1, 2, 3, 4, 5].map((i) => s.webhooks.enqueueDelivery(redelivery(t0 + 100 + i))));
+      expect(new Set(queued.map((d) => d.id)).size).toBe(1);
+      // The terminal transition's own delivery is still pending too: it does not count as a redelivery.
+      expect((await s.webhooks.listDeliveries(task.id)).map((d) => d.status)).toEqual(['pending', 'pending']);
+
+      const due = await s.webhooks.claimDueDeliveries('sender', t0 + 200, 30_000, 10);
+      for (const d of due) await s.webhooks.recordAttempt(d.id, 'sender', { ok: true, statusCode: 204, error: null, nextAttemptAtMs: null }, t0 + 200);
+      const next = await s.webhooks.enqueueDelivery(redelivery(t0 + 300));
+      expect(next.id).not.toBe(queued[0]!.id);
+      expect((await s.webhooks.listDeliveries(task.id)).map((d) => d.status)).toEqual(['delivered', 'delivered', 'pending']);
     });
 
     it('keeps files until they expire', async () => {

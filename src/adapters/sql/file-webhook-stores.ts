@@ -41,8 +41,13 @@ export function createWebhookStore(exec: SqlExecutor, s: Plans): WebhookStore {
       exec.read(function* () {
         return (yield* rows(s.listDeliveries, [taskId])).map(toDelivery);
       }),
-    enqueueDelivery: async (delivery) => {
-      await exec.write(() => count(s.insertDelivery, valuesOf(fromDelivery(delivery), deliveryColumns)));
-    },
+    enqueueDelivery: (delivery) =>
+      exec.transaction(function* () {
+        if (s.lockTask) yield* rows(s.lockTask, [delivery.taskId]);
+        const pending = yield* row(s.pendingRedelivery, [delivery.taskId]);
+        if (pending) return toDelivery(pending);
+        yield* count(s.insertDelivery, valuesOf(fromDelivery(delivery), deliveryColumns));
+        return delivery;
+      }),
   };
 }

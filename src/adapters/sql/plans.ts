@@ -175,6 +175,11 @@ export function renderPlans(d: Dialect) {
         next_attempt_at_ms = COALESCE($6, next_attempt_at_ms), delivered_at_ms = $7, lease_owner = NULL, lease_expires_at_ms = NULL
       WHERE id = $1 AND lease_owner = $2`),
     listDeliveries: s('SELECT * FROM webhook_deliveries WHERE task_id = $1 ORDER BY id'),
+    // The task's row lock orders two redeliveries of it: the second sees the first's row (SQLite: its write lock).
+    lockTask: locking('SELECT 1 FROM tasks WHERE id = $1 FOR NO KEY UPDATE'),
+    // A pending delivery of the task other than its first (the terminal transition's own): a redelivery.
+    pendingRedelivery: s(`SELECT * FROM webhook_deliveries WHERE task_id = $1 AND status = 'pending'
+      AND id > (SELECT MIN(id) FROM webhook_deliveries WHERE task_id = $1) ORDER BY id LIMIT 1`),
   };
 }
 
