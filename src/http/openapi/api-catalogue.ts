@@ -177,11 +177,13 @@ export const api = {
     url: '/v1/tasks/:taskId/webhooks/redeliver',
     operationId: 'redeliverTaskWebhook',
     summary: "Send a task's terminal webhook again",
-    description: 'Only once the task ended and when it has a callback URL (its own or its key\'s default); otherwise 409.',
+    description:
+      'Only once the task ended and when it has a callback URL (its own or its key\'s default); otherwise 409. ' +
+      'At most one redelivery is pending per task: while one is, a repeat answers with it.',
     tags: ['Webhooks'],
     access: 'user',
     request: { params: req.taskParams },
-    responses: { 202: { description: 'A new delivery was queued.', content: json(res.redeliveryReplySchema) } },
+    responses: { 202: { description: 'A new delivery was queued, or the redelivery already pending.', content: json(res.redeliveryReplySchema) } },
     errors: [404, 409],
   },
   uploadFile: {
