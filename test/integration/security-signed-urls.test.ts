@@ -22,7 +22,8 @@ async function resultUrl(): Promise<{ url: URL; expiresAt: number }> {
 
 beforeAll(async () => {
   // One second after a day boundary: the moment the old rule ((floor(now/ttl)+2)*ttl) gave a URL two days.
-  server = await startClockedServer({}, fakeClock(Math.ceil(Date.now() / dayMs) * dayMs + 1000));
+  // A 24 h TTL (not the 72 h default): the tests below step past one expiry and still read the result.
+  server = await startClockedServer({ RESULT_URL_TTL_SECONDS: '86400' }, fakeClock(Math.ceil(Date.now() / dayMs) * dayMs + 1000));
   const created = await server.api('POST', '/v1/videos/generations', { model: 'wan2.7', prompt: 'signed', resolution: '720P', duration: 2 });
   taskId = created.json.data[0].task_id;
   expect((await waitForTask(server, taskId)).status).toBe('completed');
