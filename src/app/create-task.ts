@@ -3,6 +3,7 @@ import type { ApiKey } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { quoteMinor, toMajor } from '../domain/pricing.js';
+import { holdSecondsOf } from '../domain/model-registry.js';
 import { parseCreateRequest } from '../domain/request.js';
 import type { InsertTaskOutcome } from '../domain/ports.js';
 import type { Task } from '../domain/task.js';
@@ -38,7 +39,8 @@ export async function createTask(deps: CreateTaskDeps, input: CreateTaskInput): 
   // Inline media (data: URIs) become files of the key; the task keeps only their URLs.
   const { request, files } = await rehostDataUris(deps, input.key.id, parsed, input.body);
   const nowMs = deps.clock.nowMs();
-  const quote = quoteMinor(deps.prices, request.resolution, request.durationSeconds);
+  // The hold is the model's upper bound of what it may bill; completion captures what it really bills.
+  const quote = quoteMinor(deps.prices, request.resolution, holdSecondsOf(request));
   const task: Task = {
     id: newId('task', nowMs),
     keyId: input.key.id,

@@ -1,28 +1,11 @@
 import { clipEcho } from '../domain/clip-echo.js';
 import { AppError, invalidField } from '../domain/errors.js';
 import { fileIdPattern } from '../domain/ids.js';
-import type { MediaKind } from '../domain/media-rules.js';
-import type { EngineInputs, EngineMediaUrls, StoredFile } from '../domain/ports.js';
+import { mediaOf } from '../domain/model-registry.js';
+import type { EngineMediaUrls, StoredFile } from '../domain/ports.js';
+import { putMedia } from '../domain/request-media.js';
 import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
-
-export interface WantedMedia {
-  slot: keyof EngineInputs;
-  kind: MediaKind;
-  url: string;
-  param: string;
-}
-
-/** The media a task references, with the request field each came from (for error messages). */
-export function wantedMedia(task: Task): WantedMedia[] {
-  const r = task.request;
-  const list: WantedMedia[] = [];
-  if (r.firstFrameUrl) list.push({ slot: 'firstFrame', kind: 'image', url: r.firstFrameUrl, param: 'image_urls[0]' });
-  if (r.lastFrameUrl) list.push({ slot: 'lastFrame', kind: 'image', url: r.lastFrameUrl, param: r.videoUrl ? 'image_with_roles' : 'image_urls[1]' });
-  if (r.videoUrl) list.push({ slot: 'video', kind: 'video', url: r.videoUrl, param: 'video_urls[0]' });
-  if (r.audioUrl) list.push({ slot: 'audio', kind: 'audio', url: r.audioUrl, param: 'audio_url' });
-  return list;
-}
 
 const filePathPattern = /^\/v1\/files\/(file_[0-9A-HJKMNP-TV-Z]{26})(?:\/content)?$/;
 
@@ -68,10 +51,10 @@ export type UpstreamMediaDeps = Pick<AppDeps, 'baseUrl' | 'publicBaseUrl' | 'fil
  */
 export async function upstreamMediaUrls(deps: UpstreamMediaDeps, task: Task): Promise<EngineMediaUrls> {
   const urls: EngineMediaUrls = {};
-  for (const w of wantedMedia(task)) {
+  for (const w of mediaOf(task.request)) {
     const fileId = ownFileId(deps, w.url);
     if (!fileId) {
-      urls[w.slot] = w.url;
+      putMedia(urls, w.place, w.url);
       continue;
     }
     if (!deps.publicBaseUrl) {
@@ -82,7 +65,7 @@ export async function upstreamMediaUrls(deps: UpstreamMediaDeps, task: Task): Pr
     }
     const file = await ownedFile(deps, task.keyId, fileId, w.param);
     // Long enough for the upstream's queue and retries; the file itself expires with retention.
-    urls[w.slot] = deps.signer.signedUrl(file.blobKey, deps.clock.nowMs() + 6 * 3600 * 1000);
+    putMedia(urls, w.place, deps.signer.signedUrl(file.blobKey, deps.clock.nowMs() + 6 * 3600 * 1000));
   }
   return urls;
 }

@@ -1,9 +1,16 @@
 import { invalidField, isAppErrorOf } from '../domain/errors.js';
-import { checkMedia, mediaLimits } from '../domain/media-rules.js';
+import { checkMedia, kindOfRole, mediaLimits } from '../domain/media-rules.js';
+import { checkProbedMedia, mediaOf } from '../domain/model-registry.js';
 import type { EngineInputs, LocalMedia } from '../domain/ports.js';
+import { putMedia, type MediaPlace } from '../domain/request-media.js';
 import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
-import { ownFileId, ownedFile, wantedMedia } from './media-sources.js';
+import { ownFileId, ownedFile } from './media-sources.js';
+
+/** The input file's name in the task's folder: the slot, and for references their index (and voice). */
+function fileNameOf(place: MediaPlace): string {
+  return 'index' in place ? `${place.slot}-${place.index}${place.voice ? '-voice' : ''}` : place.slot;
+}
 
 export type PrepareInputsDeps = Pick<AppDeps, 'baseUrl' | 'publicBaseUrl' | 'files' | 'clock' | 'blobs' | 'fetcher' | 'prober'>;
 
@@ -16,14 +23,14 @@ export async function prepareInputs(deps: PrepareInputsDeps, task: Task, signal:
   const inputs: EngineInputs = {};
   // In parallel: a first+last+audio task waits for its slowest input, not for the sum.
   await Promise.all(
-    wantedMedia(task).map(async (w) => {
+    mediaOf(task.request).map(async (w) => {
       const fileId = ownFileId(deps, w.url);
       let path: string;
       if (fileId) {
         path = await deps.blobs.pathFor((await ownedFile(deps, task.keyId, fileId, w.param)).blobKey);
       } else {
-        path = await deps.blobs.pathFor(`inputs/${task.id}/${w.slot}`);
-        await deps.fetcher.fetchTo(w.url, path, { maxBytes: mediaLimits[w.kind].maxBytes, param: w.param, signal });
+        path = await deps.blobs.pathFor(`inputs/${task.id}/${fileNameOf(w.place)}`);
+        await deps.fetcher.fetchTo(w.url, path, { maxBytes: mediaLimits[kindOfRole(w.role)].maxBytes, param: w.param, signal });
       }
       let probe;
       try {
@@ -33,18 +40,12 @@ export async function prepareInputs(deps: PrepareInputsDeps, task: Task, signal:
         if (isAppErrorOf(e, 'invalid_request')) throw invalidField(w.param, e.reason, `${w.param}: ${e.message}`);
         throw e;
       }
-      const problem = checkMedia(w.kind, w.param, probe);
+      const problem = checkMedia(w.role, w.param, probe);
       if (problem) throw problem;
-      inputs[w.slot] = { path, probe } satisfies LocalMedia;
+      putMedia(inputs, w.place, { path, probe } satisfies LocalMedia);
     }),
   );
-  const clip = inputs.video?.probe.durationSeconds;
-  if (clip !== undefined && task.request.durationSeconds <= clip) {
-    throw invalidField(
-      'duration',
-      'duration_too_short',
-      `duration (${task.request.durationSeconds} s) is the total length and must exceed the input clip (${clip.toFixed(2)} s)`,
-    );
-  }
+  const problem = checkProbedMedia(task.request, inputs);
+  if (problem) throw problem;
   return inputs;
 }

@@ -1,39 +1,44 @@
 import { clipEcho } from '../domain/clip-echo.js';
 import { invalidField } from '../domain/errors.js';
-import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
+import { kindOfRole, mediaLimits, type MediaKind } from '../domain/media-rules.js';
+import { mapMediaUrls, mediaOf } from '../domain/model-registry.js';
 import type { StoredFile } from '../domain/ports.js';
 import type { GenerationRequest } from '../domain/request.js';
+import type { MediaRef } from '../domain/request-media.js';
 import type { AppDeps } from './deps.js';
 import { discardFile, tooLarge, uploadFile, type UploadFileDeps } from './upload-file.js';
 import { ownFileUrl } from './media-sources.js';
 
 export type RehostDeps = UploadFileDeps & Pick<AppDeps, 'baseUrl'>;
 
-type MediaSlot = 'firstFrameUrl' | 'lastFrameUrl' | 'videoUrl' | 'audioUrl';
-
-const slots: { slot: MediaSlot; kind: MediaKind }[] = [
-  { slot: 'firstFrameUrl', kind: 'image' },
-  { slot: 'lastFrameUrl', kind: 'image' },
-  { slot: 'videoUrl', kind: 'video' },
-  { slot: 'audioUrl', kind: 'audio' },
-];
+type MediaSlot = 'firstFrame' | 'lastFrame' | 'video' | 'audio';
 
 export function isDataUri(value: string): boolean {
   return value.slice(0, 5).toLowerCase() === 'data:';
 }
 
-/** The request field a slot's value came from, so errors name it exactly ('image_with_roles[1].url'). */
-function paramOf(body: unknown, slot: MediaSlot): string {
+/**
+ * The request field a wan2.7 medium came from, so errors name it exactly ('image_with_roles[1].url'):
+ * its validated request keeps only the role. The other models keep the field with each medium.
+ */
+function unifiedParamOf(body: unknown, slot: MediaSlot): string {
   const b = (body ?? {}) as { image_urls?: unknown; image_with_roles?: unknown };
-  if (slot === 'videoUrl') return 'video_urls[0]';
-  if (slot === 'audioUrl') return 'audio_url';
+  if (slot === 'video') return 'video_urls[0]';
+  if (slot === 'audio') return 'audio_url';
   if (Array.isArray(b.image_with_roles)) {
-    const role = slot === 'firstFrameUrl' ? 'first_frame' : 'last_frame';
+    const role = slot === 'firstFrame' ? 'first_frame' : 'last_frame';
     const i = b.image_with_roles.findIndex((r: { role?: string }) => (r?.role ?? 'first_frame') === role);
     if (i >= 0) return `image_with_roles[${i}].url`;
   }
-  return slot === 'firstFrameUrl' ? 'image_urls[0]' : 'image_urls[1]';
+  return slot === 'firstFrame' ? 'image_urls[0]' : 'image_urls[1]';
 }
+
+function paramOf(request: GenerationRequest, body: unknown, ref: MediaRef): string {
+  return request.model === 'wan2.7' && !('index' in ref.place) ? unifiedParamOf(body, ref.place.slot) : ref.param;
+}
+
+/** A medium's identity in the request: its slot, and for references their index and voice. */
+const placeKey = (ref: MediaRef) => JSON.stringify(ref.place);
 
 const base64Pattern = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
@@ -59,30 +64,28 @@ export function decodeDataUri(value: string, kind: MediaKind, param: string): { 
  * unchanged when it has no data: URI.
  */
 export async function rehostDataUris(deps: RehostDeps, keyId: string, request: GenerationRequest, body: unknown): Promise<{ request: GenerationRequest; files: StoredFile[] }> {
-  const wanted = slots.filter(({ slot }) => {
-    const value = request[slot];
-    return value !== undefined && isDataUri(value);
-  });
+  const wanted = mediaOf(request).filter((ref) => isDataUri(ref.url));
   if (wanted.length === 0) return { request, files: [] };
   // Decode everything first, so one bad field stores nothing.
-  const decoded = wanted.map(({ slot, kind }) => {
-    const param = paramOf(body, slot);
-    return { slot, kind, param, ...decodeDataUri(request[slot]!, kind, param) };
+  const decoded = wanted.map((ref) => {
+    const param = paramOf(request, body, ref);
+    const kind = kindOfRole(ref.role);
+    return { ref, kind, param, ...decodeDataUri(ref.url, kind, param) };
   });
-  const rehosted: GenerationRequest = { ...request };
+  const urls = new Map<string, string>();
   const stored: StoredFile[] = [];
   try {
     for (const d of decoded) {
       const file = await uploadFile(deps, { keyId, source: [d.bytes], declaredType: d.declaredType, kinds: [d.kind], param: d.param });
       stored.push(file);
-      rehosted[d.slot] = ownFileUrl(deps, file.id);
+      urls.set(placeKey(d.ref), ownFileUrl(deps, file.id));
     }
   } catch (e) {
     // A later field was refused: the files already stored for this request are of no use.
     await discardFiles(deps, stored);
     throw e;
   }
-  return { request: rehosted, files: stored };
+  return { request: mapMediaUrls(request, (ref) => urls.get(placeKey(ref)) ?? ref.url), files: stored };
 }
 
 /** The files of a create that stored no task (refused, or a repeat of an earlier one). */

@@ -1,6 +1,7 @@
 import { rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isRetryable, type Failure } from '../domain/errors.js';
+import { billedSecondsOf, holdSecondsOf } from '../domain/model-registry.js';
 import type { Engine, EngineJob, EngineOutput, EngineStep } from '../domain/ports.js';
 import { billedCostMinor } from '../domain/pricing.js';
 import { maxAttempts, type Task } from '../domain/task.js';
@@ -128,13 +129,16 @@ async function complete(deps: SettleDeps & Pick<AppDeps, 'prober'>, task: Task, 
   }
   const blobKey = `results/${task.id}-${task.attempts}.mp4`;
   await rename(output.path, await deps.blobs.pathFor(blobKey));
-  // Billed at the price quoted at submit, per second actually billed (the upstream's count when given).
-  const costMinor = billedCostMinor(task.quoteMinor, task.request.durationSeconds, output.billedSeconds);
+  const outputSeconds = probe.durationSeconds ?? output.durationSeconds;
+  // Billed at the per-second price quoted at submit, per second actually billed: the engine's count
+  // (the upstream's usage, or the local engine's from probed inputs), else the model's rule on what is known.
+  const billedSeconds = output.billedSeconds ?? billedSecondsOf(task.request, { outputSeconds });
+  const costMinor = billedCostMinor(task.quoteMinor, holdSecondsOf(task.request), billedSeconds);
   const result = {
     blobKey,
     width: probe.width ?? output.width,
     height: probe.height ?? output.height,
-    durationSeconds: probe.durationSeconds ?? output.durationSeconds,
+    durationSeconds: outputSeconds,
     fps: output.fps,
     bytes: probe.bytes,
   };

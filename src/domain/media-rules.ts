@@ -2,6 +2,12 @@ import { invalidField, type AppError, type ReasonOf } from './errors.js';
 
 export type MediaKind = 'image' | 'video' | 'audio';
 
+/**
+ * What a medium is for, which decides its limits: a kind alone (first/last frames, continuation and
+ * videoedit source clips, driving audio), or a reference of wan2.7-r2v, whose lengths differ.
+ */
+export type MediaRole = MediaKind | 'reference_video' | 'reference_voice';
+
 /** What ffprobe told us about a fetched file. */
 export interface ProbedMedia {
   formatName: string;
@@ -22,13 +28,33 @@ export const mediaLimits = {
   audio: { maxBytes: 15 * 1024 * 1024, minSeconds: 2, maxSeconds: 30 },
 } as const;
 
+/** r2v references: a reference video lasts 1..30 s, a reference voice 1..10 s (other limits as their kind). */
+const roleLimits: Record<MediaRole, { kind: MediaKind; minSeconds?: number; maxSeconds?: number }> = {
+  image: { kind: 'image' },
+  video: { kind: 'video' },
+  audio: { kind: 'audio' },
+  reference_video: { kind: 'video', minSeconds: 1, maxSeconds: 30 },
+  reference_voice: { kind: 'audio', minSeconds: 1, maxSeconds: 10 },
+};
+
+export function kindOfRole(role: MediaRole): MediaKind {
+  return roleLimits[role].kind;
+}
+
+/** A role's limits: its kind's, with the role's own lengths. */
+export function roleLimitsOf(role: MediaRole): { maxBytes: number; minSide?: number; maxSide?: number; minSeconds?: number; maxSeconds?: number } {
+  const { kind, ...lengths } = roleLimits[role];
+  return { ...mediaLimits[kind], ...lengths };
+}
+
 const maxAspect = 8;
 
 const imageFormats = ['image2', 'png_pipe', 'jpeg_pipe', 'bmp_pipe', 'webp_pipe', 'mjpeg'];
 const imageCodecs = ['png', 'mjpeg', 'bmp', 'webp'];
 
 /** Returns null when the probed medium meets the spec's constraints table, else the 400 to fail with. */
-export function checkMedia(kind: MediaKind, param: string, m: ProbedMedia): AppError | null {
+export function checkMedia(role: MediaRole, param: string, m: ProbedMedia): AppError | null {
+  const kind = kindOfRole(role);
   const fail = (reason: ReasonOf<'invalid_request'>, message: string) => invalidField(param, reason, `${param}: ${message}`);
   const limits = mediaLimits[kind];
   if (m.bytes > limits.maxBytes) return fail('media_too_large', `file is ${m.bytes} bytes; the limit is ${limits.maxBytes}`);
@@ -57,7 +83,8 @@ export function checkMedia(kind: MediaKind, param: string, m: ProbedMedia): AppE
     if (w / h > maxAspect || h / w > maxAspect) return fail('bad_aspect_ratio', `${w}x${h}: aspect must be within 1:8..8:1`);
   }
   if (kind === 'video' || kind === 'audio') {
-    const { minSeconds, maxSeconds } = mediaLimits[kind];
+    const minSeconds = roleLimits[role].minSeconds ?? mediaLimits[kind].minSeconds;
+    const maxSeconds = roleLimits[role].maxSeconds ?? mediaLimits[kind].maxSeconds;
     const d = m.durationSeconds ?? 0;
     if (d < minSeconds || d > maxSeconds) return fail('bad_duration', `lasts ${d.toFixed(2)} s; must be ${minSeconds}..${maxSeconds} s`);
   }

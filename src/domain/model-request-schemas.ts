@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { createRequestSchema } from './request.js';
+import { familyRequestSchema } from './request.js';
 
 /**
  * Each model's create request schema, read from the create schema itself: one object whose `model` is a
  * literal, or a union of such objects discriminated by `model`. A model added to that schema appears
  * here (and so in GET /v1/model-schema, the model docs and the MCP tools) with nothing else to change.
  */
-export function modelRequestSchemas(schema: z.ZodType = createRequestSchema): ReadonlyMap<string, z.ZodObject> {
+export function modelRequestSchemas(schema: z.ZodType = familyRequestSchema): ReadonlyMap<string, z.ZodObject> {
   const options = schema instanceof z.ZodUnion ? (schema.options as readonly z.ZodType[]) : [schema];
   const byModel = new Map<string, z.ZodObject>();
   for (const option of options) {

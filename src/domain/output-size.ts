@@ -20,11 +20,14 @@ export function sizeForRatio(resolution: Resolution, ratio: AspectRatio): FrameS
   return { width, height };
 }
 
-/** Image-to-video keeps the input's aspect at about the tier's pixel count, with even sides. */
-export function sizeForInput(resolution: Resolution, input: FrameSize): FrameSize {
+/**
+ * Image-to-video keeps the input's aspect at about the tier's pixel count, with even sides (r2v with a
+ * first frame: sides multiples of 16).
+ */
+export function sizeForInput(resolution: Resolution, input: FrameSize, multiple = 2): FrameSize {
   const pixels = resolution === '720P' ? 1280 * 720 : 1920 * 1080;
   const aspect = input.width / input.height;
   const height = Math.sqrt(pixels / aspect);
-  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
-  return { width: even(height * aspect), height: even(height) };
+  const round = (n: number) => Math.max(multiple, Math.round(n / multiple) * multiple);
+  return { width: round(height * aspect), height: round(height) };
 }

@@ -5,6 +5,7 @@
 import type { Failure } from './errors.js';
 import type { ProbedMedia, MediaKind } from './media-rules.js';
 import type { GenerationRequest } from './request.js';
+import type { MediaSet } from './request-media.js';
 import type { Task, TaskError, TaskResult, TaskStatus } from './task.js';
 import type { ApiKey, KeyLimits, LedgerEntry, UsageTotals } from './account.js';
 
@@ -272,20 +273,11 @@ export interface UrlSigner {
 
 // ---------- engines ----------
 
-export interface EngineInputs {
-  firstFrame?: LocalMedia;
-  lastFrame?: LocalMedia;
-  video?: LocalMedia;
-  audio?: LocalMedia;
-}
+/** Media fetched and probed to local files (engines with needsLocalInputs). */
+export type EngineInputs = MediaSet<LocalMedia>;
 
 /** Media as URLs an upstream can fetch: public URLs as given, our own files as signed URLs. */
-export interface EngineMediaUrls {
-  firstFrame?: string;
-  lastFrame?: string;
-  video?: string;
-  audio?: string;
-}
+export type EngineMediaUrls = MediaSet<string>;
 
 export interface EngineJob {
   taskId: string;

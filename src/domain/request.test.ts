@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.js';
 import { parseCreateRequest } from './request.js';
+import type { UnifiedRequest } from './request.js';
 
 const seed = () => 42;
-const parse = (body: unknown) => parseCreateRequest(body, seed);
+const parse = (body: unknown) => parseCreateRequest(body, seed) as UnifiedRequest;
 
 function rejection(body: unknown): AppError {
   try {

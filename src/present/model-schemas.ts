@@ -17,6 +17,7 @@ const priceSchema = z.strictObject({
   amount_minor: z.int().describe('Integer minor units (see `minor_per_major`).'),
 });
 
+const rangeSchema = z.strictObject({ min: z.number(), max: z.number() });
 const mediaLimitSchema = z.strictObject({
   max_bytes: z.int(),
   min_side: z.int().optional(),
@@ -31,6 +32,7 @@ export const modelSchema = z
     object: z.literal('model'),
     owned_by: z.string(),
     operation: operationEnum,
+    summary: z.string().describe('What the model does.'),
     modes: z.array(
       z.strictObject({
         id: modeEnum,
@@ -43,18 +45,35 @@ export const modelSchema = z
     resolutions: z.array(resolutionEnum),
     default_resolution: resolutionEnum,
     sizes: z.array(z.enum(aspectRatios as [AspectRatio, ...AspectRatio[]])),
-    defaults: z.strictObject({ duration: z.int(), size: z.string(), prompt_extend: z.boolean(), watermark: z.boolean() }),
+    defaults: z.strictObject({
+      duration: z.int().describe('Seconds (wan2.7-videoedit: 0 = the length of the source video).'),
+      size: z.string().nullable().describe('null: the output follows the source video unless a size is given (wan2.7-videoedit).'),
+      prompt_extend: z.boolean(),
+      watermark: z.boolean(),
+    }),
     limits: z.strictObject({
       duration: z.strictObject({ min: z.int(), max: z.int() }).describe('Seconds.'),
+      duration_with_reference_video: rangeSchema.optional().describe('wan2.7-r2v: seconds when any reference video is given.'),
+      references: rangeSchema.optional().describe('wan2.7-r2v: reference images and videos together (a first frame not counted).'),
+      reference_images: rangeSchema.optional().describe('wan2.7-videoedit.'),
       prompt_max_chars: z.int(),
       negative_prompt_max_chars: z.int(),
-      media: z.strictObject({ image: mediaLimitSchema, video: mediaLimitSchema, audio: mediaLimitSchema }),
+      media: z
+        .strictObject({
+          image: mediaLimitSchema.optional(),
+          video: mediaLimitSchema.optional(),
+          audio: mediaLimitSchema.optional(),
+          reference_video: mediaLimitSchema.optional(),
+          reference_voice: mediaLimitSchema.optional(),
+        })
+        .describe('Per kind of input the model takes: the limits checked after probing.'),
     }),
     pricing: z.strictObject({
       currency: z.string(),
-      unit: z.literal('second').describe('Prices are per second of output.'),
+      unit: z.literal('second').describe('Prices are per billed second.'),
       minor_per_major: z.int(),
       per_second: z.record(z.string(), priceSchema).describe('By resolution.'),
+      billing: z.string().describe("Which seconds are billed (the model's rule)."),
     }),
     engine: z.strictObject({ id: z.string(), description: z.string() }).describe('Where new tasks of this model run.'),
   })

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../domain/model-catalogue.js';
+import type { MediaLimit, ModelInfo } from '../domain/model-catalogue.js';
 import type { Engine } from '../domain/ports.js';
 import { formatMinor, type PriceTable } from '../domain/pricing.js';
 import type { ModelJson } from './model-schemas.js';
@@ -10,7 +10,7 @@ export function presentPrices(prices: PriceTable): Record<string, { amount: stri
   );
 }
 
-const mediaLimit = (l: { maxBytes: number; minSide?: number; maxSide?: number; minSeconds?: number; maxSeconds?: number }) => ({
+const mediaLimit = (l: MediaLimit) => ({
   max_bytes: l.maxBytes,
   ...(l.minSide !== undefined && { min_side: l.minSide }),
   ...(l.maxSide !== undefined && { max_side: l.maxSide }),
@@ -25,6 +25,7 @@ export function presentModel(m: ModelInfo, prices: PriceTable, engine: Pick<Engi
     object: 'model',
     owned_by: 'wangate',
     operation: m.operation,
+    summary: m.summary,
     modes: m.modes.map((mode) => ({ id: mode.id, name: mode.name, requires: [...mode.requires], accepts: [...mode.accepts] })),
     fields: [...m.fields],
     resolutions: [...m.resolutions],
@@ -33,11 +34,14 @@ export function presentModel(m: ModelInfo, prices: PriceTable, engine: Pick<Engi
     defaults: { duration: m.defaults.duration, size: m.defaults.size, prompt_extend: m.defaults.promptExtend, watermark: m.defaults.watermark },
     limits: {
       duration: m.limits.durationSeconds,
+      ...(m.limits.durationWithReferenceVideoSeconds && { duration_with_reference_video: m.limits.durationWithReferenceVideoSeconds }),
+      ...(m.limits.references && { references: m.limits.references }),
+      ...(m.limits.referenceImages && { reference_images: m.limits.referenceImages }),
       prompt_max_chars: m.limits.promptChars,
       negative_prompt_max_chars: m.limits.negativePromptChars,
-      media: { image: mediaLimit(m.limits.media.image), video: mediaLimit(m.limits.media.video), audio: mediaLimit(m.limits.media.audio) },
+      media: Object.fromEntries(Object.entries(m.limits.media).map(([role, l]) => [role, mediaLimit(l)])),
     },
-    pricing: { currency: prices.currency, unit: 'second', minor_per_major: prices.minorPerMajor, per_second: presentPrices(prices) },
+    pricing: { currency: prices.currency, unit: 'second', minor_per_major: prices.minorPerMajor, per_second: presentPrices(prices), billing: m.billing },
     engine: { id: engine.id, description: engine.description },
   };
 }

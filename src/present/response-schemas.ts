@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { reasons } from '../domain/errors.js';
+import { modelIds } from '../domain/request.js';
 import { aspectRatios, type AspectRatio } from '../domain/output-size.js';
 import { taskStatuses } from '../domain/task.js';
 
@@ -13,7 +14,8 @@ const unixTime = z.int().min(0).describe('Unix seconds.');
 const money = z.number().describe('Major units of the price table currency.');
 
 export const taskStatusEnum = z.enum(taskStatuses);
-export const modeEnum = z.enum(['t2v', 'i2v_first_frame', 'i2v_first_last', 'video_continuation']);
+export const modeEnum = z.enum(['t2v', 'i2v_first_frame', 'i2v_first_last', 'video_continuation', 'r2v', 'r2v_first_frame', 'video_edit']);
+export const modelEnum = z.enum(modelIds);
 export const aspectRatioEnum = z.enum(aspectRatios as [AspectRatio, ...AspectRatio[]]);
 export const webhookStatusEnum = z.enum(['pending', 'delivered', 'failed']);
 
@@ -80,8 +82,8 @@ export const taskSchema = z
     id: z.string().describe('`task_` + a 26-character ULID.'),
     status: taskStatusEnum.describe('Clients must treat an unknown non-terminal status as "keep polling".'),
     progress: z.int().min(0).max(100),
-    mode: modeEnum,
-    model: z.literal('wan2.7'),
+    mode: modeEnum.describe('wan2.7: `t2v`, `i2v_first_frame`, `i2v_first_last`, `video_continuation`; wan2.7-r2v: `r2v`, `r2v_first_frame`; wan2.7-videoedit: `video_edit`.'),
+    model: modelEnum,
     engine: z.strictObject({ id: z.string(), description: z.string() }),
     created: unixTime,
     started: unixTime.optional(),
@@ -93,8 +95,9 @@ export const taskSchema = z
     currency: z.string(),
     parameters: z.strictObject({
       resolution: z.enum(['720P', '1080P']),
-      duration: z.int().describe('Seconds.'),
-      size: aspectRatioEnum.optional().describe('Text-to-video only.'),
+      duration: z.int().describe('Seconds (wan2.7-videoedit: 0 = the length of the source video).'),
+      size: aspectRatioEnum.optional().describe('Where it applies: text-to-video, wan2.7-r2v without a first frame, wan2.7-videoedit when given.'),
+      audio_setting: z.enum(['auto', 'origin']).optional().describe('wan2.7-videoedit only.'),
       prompt_extend: z.boolean(),
       watermark: z.boolean(),
       seed: z.int(),
@@ -103,8 +106,12 @@ export const taskSchema = z
       .strictObject({
         prompt: z.string().optional(),
         negative_prompt: z.string().optional(),
-        image_with_roles: z.array(z.strictObject({ url: z.string(), role: z.enum(['first_frame', 'last_frame']) })).optional(),
+        image_with_roles: z
+          .array(z.strictObject({ url: z.string(), role: z.enum(['first_frame', 'last_frame', 'reference_image']), reference_voice: z.string().optional() }))
+          .optional(),
+        image_urls: z.array(z.string()).optional().describe('wan2.7-videoedit: the reference images.'),
         video_urls: z.array(z.string()).optional(),
+        video_with_roles: z.array(z.strictObject({ url: z.string(), reference_voice: z.string().optional() })).optional().describe('wan2.7-r2v: reference videos with their voices.'),
         audio_url: z.string().optional(),
       })
       .describe('What was asked, in the fields of the create request (inline data: media appear as the file URLs they were stored under).'),

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath, ffprobePath } from '../../src/adapters/media/ffmpeg-paths.js';
 import { sizeForInput, sizeForRatio, type FrameSize } from '../../src/domain/output-size.js';
 import type { EngineJob, EngineStep, LocalMedia } from '../../src/domain/ports.js';
-import type { GenerationRequest } from '../../src/domain/request.js';
+import type { UnifiedRequest } from '../../src/domain/request.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
 import { DriverError, recordingContext, runJob, settle, type EngineHarness, type RunOutcome, type UpstreamTaskStatus } from './engine-driver.js';
@@ -89,7 +89,7 @@ export function image(file: string, width: number, height: number): LocalMedia {
   return { path: file, probe: { formatName: 'png_pipe', bytes: 1, width, height, hasVideo: true, hasAudio: false, videoCodec: 'png' } };
 }
 
-export function baseRequest(overrides: Partial<GenerationRequest>): GenerationRequest {
+export function baseRequest(overrides: Partial<UnifiedRequest>): UnifiedRequest {
   return {
     model: 'wan2.7',
     mode: 't2v',
@@ -136,7 +136,7 @@ export function runEngineContract(name: string, makeHarness: () => Promise<Engin
     });
 
     /** Local files for engines that read them; fixture-server URLs for engines that fetch. */
-    function job(taskId: string, request: GenerationRequest, media: { firstFrame?: LocalMedia }): EngineJob {
+    function job(taskId: string, request: UnifiedRequest, media: { firstFrame?: LocalMedia }): EngineJob {
       const local = h.engine.needsLocalInputs;
       return {
         taskId,

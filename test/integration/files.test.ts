@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UnifiedRequest } from '../../src/domain/request.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
 import { startClockedServer, type ClockedServer } from '../helpers/start-clocked-server.js';
 import { waitForTask } from '../helpers/start-test-server.js';
@@ -259,9 +260,9 @@ describe('media from uploads and data: URIs', () => {
       expect(task.mode).toBe('i2v_first_frame');
     }
     // The inline image became a file of the key: the task keeps its URL, not the bytes.
-    const stored = await server.deps.tasks.getTask(ids[1]!);
-    expect(stored!.request.firstFrameUrl).toMatch(new RegExp(`^${server.url}/v1/files/file_[0-9A-HJKMNP-TV-Z]{26}/content$`));
-    const fileId = /file_\w+/.exec(stored!.request.firstFrameUrl!)![0];
+    const stored = (await server.deps.tasks.getTask(ids[1]!))!.request as UnifiedRequest;
+    expect(stored.firstFrameUrl).toMatch(new RegExp(`^${server.url}/v1/files/file_[0-9A-HJKMNP-TV-Z]{26}/content$`));
+    const fileId = /file_\w+/.exec(stored.firstFrameUrl!)![0];
     const meta = await server.api('GET', `/v1/files/${fileId}`, undefined, alice);
     expect(meta.json.data).toMatchObject({ kind: 'image', content_type: 'image/jpeg' });
   });

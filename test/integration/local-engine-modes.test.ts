@@ -9,7 +9,7 @@ import { createLocalEngine } from '../../src/adapters/engines/local/local-engine
 import { ffmpegPath } from '../../src/adapters/media/ffmpeg-paths.js';
 import { aspectRatios, sizeForInput, sizeForRatio, type FrameSize } from '../../src/domain/output-size.js';
 import type { EngineInputs, EngineJob, LocalMedia } from '../../src/domain/ports.js';
-import type { GenerationRequest } from '../../src/domain/request.js';
+import type { UnifiedRequest } from '../../src/domain/request.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
 import { baseRequest, expectColourNear, expectMeetsOutputSpec, frameMeanRgb, image, probeOutput } from '../contract/engine-contract.js';
 import { runToEnd } from '../contract/engine-driver.js';
@@ -40,7 +40,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function makeJob(request: Partial<GenerationRequest>, inputs: EngineInputs = {}, outDir?: string): EngineJob {
+function makeJob(request: Partial<UnifiedRequest>, inputs: EngineInputs = {}, outDir?: string): EngineJob {
   counter += 1;
   return { taskId: `task_${counter}`, request: baseRequest(request), inputs, mediaUrls: {}, outputPath: path.join(outDir ?? dir, `out_${counter}.mp4`) };
 }

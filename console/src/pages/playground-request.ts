@@ -99,7 +99,7 @@ export function checkBody(body: RawCreateRequest, model: Model | undefined): Che
   try {
     const parsed = parseCreateRequest(body, () => 0);
     const name = model?.modes.find((m) => m.id === parsed.mode)?.name ?? parsed.mode;
-    const withAudio = parsed.audioUrl !== undefined && parsed.mode !== 't2v';
+    const withAudio = parsed.model === 'wan2.7' && parsed.audioUrl !== undefined && parsed.mode !== 't2v';
     return { ok: true, mode: parsed.mode, modeName: withAudio ? `${name} + audio` : name };
   } catch (e) {
     if (e instanceof AppError) return { ok: false, message: e.message, param: e.param };

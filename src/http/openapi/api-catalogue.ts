@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { createRequestSchema } from '../../domain/request.js';
+import { familyRequestSchema } from '../../domain/request.js';
 import * as cs from './console-schemas.js';
+import { createExamples } from './create-examples.js';
 import * as req from './request-schemas.js';
 import { responseVersionHeader } from '../response-version.js';
 import * as res from '../../present/response-schemas.js';
@@ -21,6 +22,8 @@ export type Access = 'public' | 'user' | 'admin';
 export interface BodySpec {
   /** Media type -> schema. JSON bodies are validated with the schema; uploads are streamed and probed. */
   content: Record<string, z.ZodType>;
+  /** Named examples of the (first) media type's body. */
+  examples?: Record<string, { summary: string; value: unknown }>;
   required?: boolean;
   description?: string;
 }
@@ -79,12 +82,15 @@ export const api = {
     operationId: 'createGeneration',
     summary: 'Create a video generation',
     description:
-      'Validates, routes (text-to-video, first frame, first + last frame, continuation) and quotes the request, then queues it. ' +
-      'Unknown fields are refused. Media URLs may be http(s) URLs, URLs from /v1/files, or data: URIs. ' +
-      'Defaults: resolution 1080P, duration 5, size 16:9 (text-to-video only), prompt_extend true, watermark false, seed random.',
+      'One endpoint for the Wan2.7 family, selected by `model`: `wan2.7` (text-to-video, first frame, first + last frame, continuation), ' +
+      '`wan2.7-r2v` (reference-to-video) and `wan2.7-videoedit` (video editing); GET /v1/models lists them with their limits and prices. ' +
+      'Validates, routes and quotes the request (the hold is the model\'s upper bound of what it may bill), then queues it. ' +
+      'Unknown fields are refused, and fields another model of the family takes are refused with `unsupported_for_model`. ' +
+      'Media URLs may be http(s) URLs, URLs from /v1/files, or data: URIs. ' +
+      'wan2.7 defaults: resolution 1080P, duration 5, size 16:9 (text-to-video only), prompt_extend true, watermark false, seed random.',
     tags: ['Tasks'],
     access: 'user',
-    request: { headers: req.createHeaders, body: { required: true, content: json(createRequestSchema) } },
+    request: { headers: req.createHeaders, body: { required: true, content: json(familyRequestSchema), examples: createExamples } },
     responses: {
       200: {
         description: 'The task was accepted (or, for a repeated Idempotency-Key, the original task).',

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { createRequestSchema } from '../../domain/request.js';
-import { api, type Access, type ApiRoute, type ResponseSpec } from './api-catalogue.js';
+import { modelRequestSchemas } from '../../domain/model-request-schemas.js';
+import { familyRequestSchema } from '../../domain/request.js';
+import { resolutionField } from '../../domain/request-fields.js';
+import { api, type Access, type ApiRoute, type BodySpec, type ResponseSpec } from './api-catalogue.js';
 import * as req from './request-schemas.js';
 import { reasonDescriptions, reasonRule } from './reason-docs.js';
 import * as res from '../../present/response-schemas.js';
@@ -20,9 +22,22 @@ export const neutralServerUrl = 'http://localhost:8080';
 
 const target = 'draft-2020-12';
 
+/** The component of each model's body (wan2.7 keeps its historic name). */
+const modelComponentNames: Record<string, string> = {
+  'wan2.7': 'CreateGenerationRequest',
+  'wan2.7-r2v': 'CreateReferenceToVideoRequest',
+  'wan2.7-videoedit': 'CreateVideoEditRequest',
+};
+const modelComponents = [...modelRequestSchemas(familyRequestSchema)].map(([id, schema]): [z.ZodType, string] => {
+  const name = modelComponentNames[id];
+  if (!name) throw new Error(`no OpenAPI component name for model '${id}'`);
+  return [schema, name];
+});
+
 /** Named schemas become components (and `$ref`s wherever they appear). Requests are shown as clients send them. */
 const requestComponents: [z.ZodType, string][] = [
-  [createRequestSchema, 'CreateGenerationRequest'],
+  [familyRequestSchema, 'CreateVideoGenerationRequest'],
+  ...modelComponents,
   [req.createKeySchema, 'CreateKeyRequest'],
   [req.updateKeySchema, 'UpdateKeyRequest'],
   [req.keyLimitsSchema, 'KeyLimitsInput'],
@@ -64,7 +79,7 @@ const maxSafe = Number.MAX_SAFE_INTEGER;
  * `resolution` is a string upper-cased before its enum check: a transform, which JSON Schema cannot
  * see (the input side shows a bare string). Shown as the enum's values in any letter case.
  */
-const resolutionPipe = createRequestSchema.shape.resolution.unwrap();
+const resolutionPipe = resolutionField;
 const anyCase = (value: string) => value.replace(/[a-z]/gi, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
 
 function override(ctx: { zodSchema: z.core.$ZodType; jsonSchema: z.core.JSONSchema.BaseSchema }): void {
@@ -72,6 +87,14 @@ function override(ctx: { zodSchema: z.core.$ZodType; jsonSchema: z.core.JSONSche
   // zod's implicit safe-integer bounds of z.int() say nothing a client needs.
   if (s.minimum === -maxSafe) delete s.minimum;
   if (s.maximum === maxSafe) delete s.maximum;
+  if (ctx.zodSchema === familyRequestSchema) {
+    // The union is told apart by `model`: say so, so clients and the docs pick the right member.
+    s.discriminator = {
+      propertyName: 'model',
+      mapping: Object.fromEntries([...modelRequestSchemas(familyRequestSchema).keys()].map((id) => [id, `#/components/schemas/${modelComponentNames[id]}`])),
+    };
+    s.description = 'The create body of any model of the family, told apart by `model`.';
+  }
   if (ctx.zodSchema === resolutionPipe) {
     const values = resolutionPipe.out.options;
     s.pattern = `^(${values.map(anyCase).join('|')})$`;
@@ -173,8 +196,10 @@ function errorResponses(): Record<string, Json> {
   );
 }
 
-function contentOf(content: Record<string, z.ZodType>, names: Map<z.ZodType, string>, io: 'input' | 'output'): Json {
-  return Object.fromEntries(Object.entries(content).map(([mediaType, schema]) => [mediaType, { schema: schemaOf(schema, names, io) }]));
+function contentOf(content: Record<string, z.ZodType>, names: Map<z.ZodType, string>, io: 'input' | 'output', examples?: BodySpec['examples']): Json {
+  return Object.fromEntries(
+    Object.entries(content).map(([mediaType, schema], i) => [mediaType, { schema: schemaOf(schema, names, io), ...(examples && i === 0 && { examples }) }]),
+  );
 }
 
 function responseOf(spec: ResponseSpec, names: Map<z.ZodType, string>): Json {
@@ -211,7 +236,7 @@ function operationOf(route: ApiRoute, inputNames: Map<z.ZodType, string>, output
       requestBody: {
         ...(body.description && { description: body.description }),
         required: body.required ?? false,
-        content: contentOf(body.content, inputNames, 'input'),
+        content: contentOf(body.content, inputNames, 'input', body.examples),
       },
     }),
     responses,
@@ -245,7 +270,8 @@ export function buildOpenApiDocument(serverUrl: string = neutralServerUrl): Json
       version,
       summary: 'Self-hostable gateway for the Wan2.7 unified-entry video API.',
       description:
-        'Create video generations (text-to-video, image-to-video, continuation), follow and download them, upload media, ' +
+        'Create video generations with the Wan2.7 family (text-to-video, image-to-video, continuation, reference-to-video, video editing), ' +
+        'follow and download them, upload media, ' +
         'and manage keys and balances. Authenticate with `Authorization: Bearer <API key>`. Every answer carries `x-request-id`; ' +
         'every error uses the envelope `{"error": {...}, "request_id": "req_…"}`. ' +
         'Response versions: without `X-APIMart-Response-Version` every answer has the first version of the seed page; ' +
@@ -257,6 +283,7 @@ export function buildOpenApiDocument(serverUrl: string = neutralServerUrl): Json
     security: [{ apiKey: [] }],
     tags: [
       { name: 'Tasks', description: 'Create, follow, cancel and download video generations.' },
+      { name: 'Models', description: 'The models of the Wan2.7 family this server offers.' },
       { name: 'Files', description: 'Uploads usable as media, and signed downloads.' },
       { name: 'Webhooks', description: 'Terminal-state webhooks of a task.' },
       { name: 'Account', description: 'The calling key.' },

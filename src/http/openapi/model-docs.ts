@@ -32,6 +32,24 @@ export const modeExamples: Partial<Record<Mode, Json>> = {
   i2v_first_frame: { prompt: 'The cat turns its head and blinks', image_urls: [sampleImage], resolution: '720P', duration: 5 },
   i2v_first_last: { prompt: 'The flower opens', image_urls: [sampleImage, 'https://example.com/last-frame.png'], duration: 5 },
   video_continuation: { prompt: 'The camera keeps flying forward', video_urls: ['https://example.com/clip.mp4'], duration: 10 },
+  r2v: {
+    prompt: 'Image 1 hands Video 1 a guitar',
+    image_with_roles: [{ url: 'https://example.com/girl.png', reference_voice: 'https://example.com/girl.mp3' }],
+    video_urls: ['https://example.com/boy.mp4'],
+    resolution: '720P',
+    duration: 8,
+  },
+  r2v_first_frame: {
+    prompt: 'Image 1 walks into the room',
+    image_with_roles: [{ url: sampleImage, role: 'first_frame' }, { url: 'https://example.com/girl.png' }],
+    duration: 5,
+  },
+  video_edit: {
+    video_urls: ['https://example.com/dance.mp4'],
+    image_urls: ['https://example.com/jacket.png'],
+    prompt: 'Replace her jacket with the one in the image',
+    audio_setting: 'origin',
+  },
 };
 
 const code = (v: unknown) => `\`${typeof v === 'string' ? v : JSON.stringify(v)}\``;
@@ -76,14 +94,22 @@ function fieldRows(schema: Json): string[] {
   });
 }
 
+/** Each kind of input a model may take: what it is for, its formats. */
+const mediaKinds: Record<keyof ModelJson['limits']['media'], [string, string]> = {
+  image: ['image (frame or reference)', 'JPEG, PNG, BMP, WEBP'],
+  video: ['video (continuation or source)', 'MP4, MOV'],
+  audio: ['audio', 'WAV, MP3'],
+  reference_video: ['reference video', 'MP4, MOV'],
+  reference_voice: ['reference voice', 'WAV, MP3'],
+};
+
 function mediaRows(entry: ModelJson): string[] {
   const media = entry.limits.media;
   const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-  const rows: [string, string, (typeof media)['image']][] = [
-    ['image (first / last frame)', 'JPEG, PNG, BMP, WEBP', media.image],
-    ['video (continuation)', 'MP4, MOV', media.video],
-    ['audio', 'WAV, MP3', media.audio],
-  ];
+  const rows = Object.entries(mediaKinds).flatMap(([kind, [what, formats]]) => {
+    const l = media[kind as keyof typeof media];
+    return l ? [[what, formats, l] as const] : [];
+  });
   return rows.map(([what, formats, l]) => {
     const sides = l.min_side !== undefined ? `each side ${l.min_side}..${l.max_side} px, aspect 1:8..8:1` : '';
     const seconds = l.min_seconds !== undefined ? `${l.min_seconds}..${l.max_seconds} s` : '';
@@ -103,13 +129,24 @@ function billing(entry: ModelJson): string[] {
     ? `A ${entry.defaults.duration} s video at ${first[0]} costs ${entry.defaults.duration} × ${first[1].amount} = ` +
       `${formatMinor(first[1].amount_minor * entry.defaults.duration, p.minor_per_major)} ${p.currency}.`
     : '';
+  const settle = 'a completed task captures what it cost, a failed or cancelled one releases the hold in full.';
+  if (entry.id !== 'wan2.7') {
+    return [
+      '| resolution | price per billed second |',
+      '|---|---|',
+      ...rows,
+      '',
+      `Billed seconds: ${p.billing} Fractions are rounded up to the whole second. Create places a hold of the most the request may bill ` +
+        `(402 \`insufficient_balance\` when the balance does not cover it); ${settle}`,
+    ];
+  }
   return [
     '| resolution | price per second of output |',
     '|---|---|',
     ...rows,
     '',
     `Every mode costs the same: price(resolution) × seconds. ${example} Create places a hold of that amount (402 \`insufficient_balance\` ` +
-      'when the balance does not cover it); a completed task captures what it cost, a failed or cancelled one releases the hold in full.',
+      `when the balance does not cover it); ${settle}`,
   ];
 }
 
@@ -125,7 +162,7 @@ export function modelDocsMarkdown(input: ModelDocsInput): string {
   return [
     `# ${model.id}`,
     '',
-    `Video generation (\`${model.operation}\`). On this server it runs on the **${entry.engine.id}** engine: ${entry.engine.description}`,
+    `${model.summary} Video generation (\`${model.operation}\`). On this server it runs on the **${entry.engine.id}** engine: ${entry.engine.description}`,
     '',
     `Create with \`POST ${baseUrl}/v1/videos/generations\` and \`"model": "${model.id}"\`; follow the task with \`GET ${baseUrl}/v1/tasks/{id}\`.`,
     `The request's JSON Schema: \`GET ${baseUrl}/v1/model-schema?model=${model.id}\`.`,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerationRequest } from '../../../domain/request.js';
+import type { UnifiedRequest } from '../../../domain/request.js';
 import { MissingMediaUrlError } from '../upstream/require-media-url.js';
 import { toUpstreamCreate } from './to-upstream.js';
 
-function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
+function request(overrides: Partial<UnifiedRequest> = {}): UnifiedRequest {
   return {
     model: 'wan2.7',
     mode: 't2v',

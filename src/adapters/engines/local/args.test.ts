@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { aspectRatios, sizeForInput, sizeForRatio } from '../../../domain/output-size.js';
 import type { EngineJob, LocalMedia } from '../../../domain/ports.js';
-import type { GenerationRequest } from '../../../domain/request.js';
+import type { UnifiedRequest } from '../../../domain/request.js';
 import { buildRenderPlan, RenderPlanError, type RenderPlan } from './args.js';
 import { escapeFilterValue, wrapPrompt } from './text.js';
 
 const env = { fontPath: '/fonts/DejaVuSans.ttf', threads: 2 };
 
-function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
+function request(overrides: Partial<UnifiedRequest> = {}): UnifiedRequest {
   return {
     model: 'wan2.7',
     mode: 't2v',
@@ -32,7 +32,7 @@ const blue = media('/in/blue.jpg', { width: 640, height: 480 });
 const clip = media('/in/clip.mp4', { width: 640, height: 360, durationSeconds: 3, hasAudio: true });
 const song = media('/in/song.mp3', { hasVideo: false, hasAudio: true, durationSeconds: 20 });
 
-function job(r: Partial<GenerationRequest>, inputs: EngineJob['inputs'] = {}): EngineJob {
+function job(r: Partial<UnifiedRequest>, inputs: EngineJob['inputs'] = {}): EngineJob {
   return { taskId: 'task_1', request: request(r), inputs, mediaUrls: {}, outputPath: '/out/task_1.mp4' };
 }
 

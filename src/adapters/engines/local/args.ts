@@ -3,12 +3,16 @@
  * yields the spec's output: H.264 yuv420p + AAC, 30 fps CFR, exactly durationSeconds, byte-identical
  * for the same job. The bundled ffmpeg is a 2018 build (~4.1): no xfade, no gradients source.
  */
-import type { EngineJob, LocalMedia } from '../../../domain/ports.js';
+import { outputSecondsOf } from '../../../domain/model-registry.js';
+import type { EngineJob } from '../../../domain/ports.js';
 import { sizeForInput, sizeForRatio, type FrameSize } from '../../../domain/output-size.js';
-import { audioChains, sampleRateHz, type ClipAudio } from './audio.js';
-import { cfrTimestamps, even, hold, num, outputFps } from './filter-expr.js';
+import { audioChains, sampleRateHz } from './audio.js';
+import { cfrTimestamps, coverFit, even, fadeIn, hold, num, outputFps, zoom } from './filter-expr.js';
 import { lookFor, type Look } from './look.js';
 import { drawPromptFilter, promptBlock, watermarkFilter } from './text.js';
+import { dimensionsOf, RenderPlanError, required, type ModeGraph } from './render-inputs.js';
+import { r2vGraph } from './r2v-graph.js';
+import { videoEditGraph } from './videoedit-graph.js';
 
 export { outputFps };
 
@@ -31,22 +35,7 @@ export interface RenderPlan {
   totalFrames: number;
 }
 
-/** A job this engine cannot render (a missing input or probe): a permanent failure, not a retry. */
-export class RenderPlanError extends Error {
-  override name = 'RenderPlanError';
-}
-
-function dimensionsOf(media: LocalMedia | undefined, what: string): FrameSize {
-  const { width, height } = media?.probe ?? {};
-  if (!media || !width || !height) throw new RenderPlanError(`${what} is missing or has no probed dimensions`);
-  return { width, height };
-}
-
-/** The input, or a RenderPlanError naming what is missing. */
-function required(media: LocalMedia | undefined, what: string): LocalMedia {
-  dimensionsOf(media, what);
-  return media!;
-}
+export { RenderPlanError };
 
 export function outputSizeFor(job: EngineJob): FrameSize {
   const r = job.request;
@@ -58,35 +47,19 @@ export function outputSizeFor(job: EngineJob): FrameSize {
       return sizeForInput(r.resolution, dimensionsOf(job.inputs.firstFrame, 'first frame image'));
     case 'video_continuation':
       return sizeForInput(r.resolution, dimensionsOf(job.inputs.video, 'continuation video'));
+    case 'r2v':
+      return sizeForRatio(r.resolution, r.size ?? '16:9');
+    case 'r2v_first_frame':
+      // The first frame's aspect at the tier's pixel count, sides multiples of 16 (family spec section 1).
+      return sizeForInput(r.resolution, dimensionsOf(job.inputs.firstFrame, 'first frame image'), 16);
+    case 'video_edit':
+      return r.size ? sizeForRatio(r.resolution, r.size) : sizeForInput(r.resolution, dimensionsOf(job.inputs.video, 'source video'));
   }
 }
 
-/**
- * Cover fit: scale so both sides cover the frame, then centre-crop. The scale is computed from the
- * decoded frame (iw/ih), not the probe, so a rotated clip still keeps its aspect; ceil() because
- * force_original_aspect_ratio can round a side one pixel short of the crop.
- */
-function coverFit(out: FrameSize): string {
-  const factor = `max(${out.width}/iw,${out.height}/ih)`;
-  return `scale=w='ceil(iw*${factor})':h='ceil(ih*${factor})':flags=bicubic,crop=${out.width}:${out.height},setsar=1,format=yuv420p`;
-}
-
-/**
- * zoompan: zoom factor and pan (0..1 of the free margin) as expressions of the output frame index
- * `on`; each input frame yields framesPerInput output frames (all of them for a still image).
- */
-function zoom(size: FrameSize, framesPerInput: number, zoomExpr: string, panExpr: { x: string; y: string }): string {
-  return (
-    `zoompan=z='${zoomExpr}':x='(iw-iw/zoom)*(${panExpr.x})':y='(ih-ih/zoom)*(${panExpr.y})'` +
-    `:d=${framesPerInput}:s=${size.width}x${size.height}:fps=${outputFps}`
-  );
-}
-
-/** A frame-exact alpha fade-in that is complete by lastIndex (so the last frame is fully the layer). */
-function fadeIn(startFrame: number, frames: number, lastIndex: number): string {
-  const start = Math.max(0, Math.min(startFrame, lastIndex - 1));
-  const length = Math.max(1, Math.min(frames, lastIndex - start));
-  return `format=yuva420p,fade=t=in:s=${start}:n=${length}:alpha=1`;
+/** Output seconds: as asked, except a videoedit that keeps its source's length. */
+function outputSecondsFor(job: EngineJob): number {
+  return outputSecondsOf(job.request, job.inputs.video?.probe.durationSeconds);
 }
 
 function plasmaExpr(look: Look, texture: FrameSize, channel: number): string {
@@ -140,22 +113,12 @@ function t2vChains(look: Look, size: FrameSize, frames: number): string[] {
   ];
 }
 
-interface ModeGraph {
-  /** Input files, in ffmpeg input order ([0:v] is the first). */
-  inputs: string[];
-  chains: string[];
-  /** Frames (inclusive) on which the prompt may be drawn: never on a frame that must match an input. */
-  promptFrames: { from: number; to: number };
-  /** Continuation: how many output frames the input clip fills, and its audio stream if it has one. */
-  clip?: ClipAudio;
-}
-
 const endsOn = (frames: number) => `on/${frames - 1}`;
 
 /** Frames at the end kept free of the prompt when the last frame must match an input image. */
 const clearEndFrames = outputFps / 5;
 
-function modeGraph(job: EngineJob, look: Look, size: FrameSize, frames: number): ModeGraph {
+function modeGraph(job: EngineJob, look: Look, size: FrameSize, frames: number, fontPath: string): ModeGraph {
   const r = job.request;
   const last = frames - 1;
   const zoomIn = `1+${num(look.zoomEnd - 1)}*${endsOn(frames)}`;
@@ -166,7 +129,7 @@ function modeGraph(job: EngineJob, look: Look, size: FrameSize, frames: number):
     case 'i2v_first_frame': {
       const first = required(job.inputs.firstFrame, 'first frame image');
       const chain = `[0:v]trim=end_frame=1,${coverFit(size)},${zoom(size, frames, zoomIn, pan)}[base]`;
-      return { inputs: [first.path], chains: [chain], promptFrames: { from: 1, to: last } };
+      return { inputs: [{ path: first.path }], chains: [chain], promptFrames: { from: 1, to: last } };
     }
     case 'i2v_first_last': {
       const first = required(job.inputs.firstFrame, 'first frame image');
@@ -175,7 +138,7 @@ function modeGraph(job: EngineJob, look: Look, size: FrameSize, frames: number):
       const zoomOut = `1+${num(look.zoomEnd - 1)}*(1-${endsOn(frames)})`;
       const panBack = { x: `0.5-${num(look.pan.x)}*(1-${endsOn(frames)})`, y: `0.5-${num(look.pan.y)}*(1-${endsOn(frames)})` };
       return {
-        inputs: [first.path, lastFrame.path],
+        inputs: [{ path: first.path }, { path: lastFrame.path }],
         chains: [
           `[0:v]trim=end_frame=1,${coverFit(size)},${zoom(size, frames, zoomIn, pan)}[from]`,
           `[1:v]trim=end_frame=1,${coverFit(size)},${zoom(size, frames, zoomOut, panBack)},` +
@@ -200,10 +163,10 @@ function modeGraph(job: EngineJob, look: Look, size: FrameSize, frames: number):
           `${zoom(size, 1, zoomAfterClip, panAfterClip)},` +
           `trim=end_frame=${frames}[clip]`,
       ];
-      const inputs = [video.path];
+      const inputs = [{ path: video.path }];
       const lastFrame = job.inputs.lastFrame && required(job.inputs.lastFrame, 'last frame image');
       if (lastFrame) {
-        inputs.push(lastFrame.path);
+        inputs.push({ path: lastFrame.path });
         chains.push(
           `[1:v]trim=end_frame=1,${coverFit(size)},${hold(frames)},` +
             `${fadeIn(clipFrames + Math.floor(restFrames * 0.1), Math.round(restFrames * 0.7), last)}[to]`,
@@ -219,17 +182,23 @@ function modeGraph(job: EngineJob, look: Look, size: FrameSize, frames: number):
         clip: { frames: clipFrames, audioLabel: video.probe.hasAudio ? '[0:a]' : null },
       };
     }
+    case 'r2v':
+    case 'r2v_first_frame':
+      return r2vGraph(job, look, size, frames, fontPath);
+    case 'video_edit':
+      return videoEditGraph(job, look, size, frames, fontPath);
   }
 }
 
 export function buildRenderPlan(job: EngineJob, env: RenderEnv): RenderPlan {
   const r = job.request;
   const size = outputSizeFor(job);
-  const frames = r.durationSeconds * outputFps;
+  const frames = Math.max(1, Math.round(outputSecondsFor(job) * outputFps));
   const look = lookFor(r.prompt, r.seed);
-  const graph = modeGraph(job, look, size, frames);
-  const inputs = job.inputs.audio ? [...graph.inputs, job.inputs.audio.path] : graph.inputs;
-  const audioInputIndex = job.inputs.audio ? graph.inputs.length : null;
+  const graph = modeGraph(job, look, size, frames, env.fontPath);
+  const audioInput = r.model === 'wan2.7' ? job.inputs.audio : undefined;
+  const inputs = audioInput ? [...graph.inputs, { path: audioInput.path }] : graph.inputs;
+  const audioInputIndex = audioInput ? graph.inputs.length : null;
 
   const textFiles: RenderPlan['textFiles'] = [];
   const overlays: string[] = [];
@@ -257,13 +226,13 @@ export function buildRenderPlan(job: EngineJob, env: RenderEnv): RenderPlan {
   // A frame-exact end for every mode: a graph a frame short is padded by cloning, never cut short.
   const exactFrames = `${cfrTimestamps},tpad=stop_mode=clone:stop=${outputFps},trim=end_frame=${frames}`;
   const finish = `[base]${[...overlays, 'format=yuv420p', exactFrames].join(',')}[v]`;
-  const chains = [...graph.chains, finish, ...audioChains(look, frames, audioInputIndex, graph.clip)];
+  const chains = [...graph.chains, finish, ...(graph.audio ?? audioChains(look, frames, audioInputIndex, graph.clip))];
 
   const partialPath = `${job.outputPath}.partial`;
   const threads = String(env.threads);
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', '-progress', 'pipe:1',
-    ...inputs.flatMap((file) => ['-i', file]),
+    ...inputs.flatMap((input) => [...(input.loop ? ['-stream_loop', '-1'] : []), '-i', input.path]),
     '-filter_complex', chains.join(';'),
     '-filter_complex_threads', threads,
     '-map', '[v]', '-map', '[a]',
@@ -277,5 +246,5 @@ export function buildRenderPlan(job: EngineJob, env: RenderEnv): RenderPlan {
     '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1',
     '-movflags', '+faststart', '-f', 'mp4', partialPath,
   ];
-  return { args, textFiles, partialPath, width: size.width, height: size.height, durationSeconds: r.durationSeconds, totalFrames: frames };
+  return { args, textFiles, partialPath, width: size.width, height: size.height, durationSeconds: frames / outputFps, totalFrames: frames };
 }

@@ -15,7 +15,7 @@ export interface ClipAudio {
 }
 
 /** Exactly `samples` samples of 48 kHz stereo: longer input is cut, shorter is padded with silence. */
-function exactAudio(samples: number): string {
+export function exactAudio(samples: number): string {
   return (
     `aresample=${sampleRateHz},aformat=sample_fmts=fltp:channel_layouts=stereo,` +
     `apad=whole_len=${samples},atrim=end_sample=${samples},asetpts=N/SR/TB`
@@ -23,7 +23,7 @@ function exactAudio(samples: number): string {
 }
 
 /** A soft drone (root, fifth with a slow swell, octave), faded in and out: about -20 dBFS. */
-function toneSource(look: Look, seconds: number): string {
+export function toneSource(look: Look, seconds: number): string {
   const f = look.tone.baseHz;
   const envelope = `min(1,t/0.8)*min(1,max(0,(${num(seconds)}-t)/0.8))`;
   const expr =

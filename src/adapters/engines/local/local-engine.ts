@@ -6,6 +6,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { billedSecondsOf, billingFactsOf } from '../../../domain/model-registry.js';
 import type { Engine, EngineContext, EngineJob, EngineStep } from '../../../domain/ports.js';
 import { ffmpegPath } from '../../media/ffmpeg-paths.js';
 import { buildRenderPlan, outputFps, RenderPlanError } from './args.js';
@@ -19,7 +20,7 @@ export interface LocalEngineOptions {
 }
 
 const description =
-  'Local preview engine (ffmpeg): renders a placeholder video from your prompt, images, clip and audio ' +
+  'Local preview engine (ffmpeg): renders a placeholder video from your prompt, images, clips, references and audio ' +
   'that meets the output spec. It is not the Wan2.7 model and generates no AI content.';
 
 /** The TTF drawtext needs: the bundled static ffmpeg has no system fonts to fall back on. */
@@ -63,7 +64,15 @@ export function createLocalEngine(opts: LocalEngineOptions): Engine {
     ctx.onProgress(100);
     return {
       kind: 'done',
-      output: { path: job.outputPath, width: plan.width, height: plan.height, durationSeconds: plan.durationSeconds, fps: outputFps },
+      output: {
+        path: job.outputPath,
+        width: plan.width,
+        height: plan.height,
+        durationSeconds: plan.durationSeconds,
+        fps: outputFps,
+        // The model's rule on the probed lengths: what the real model would bill for these inputs.
+        billedSeconds: billedSecondsOf(job.request, billingFactsOf(job.inputs, plan.durationSeconds)),
+      },
     };
   }
 

@@ -133,3 +133,19 @@ export function watermarkFilter(fontPath: string, frameHeightPx: number): string
     `y=h-th-${marginPx}`,
   ].join(':');
 }
+
+/** A short fixed label ("Image 1", "Video 2") in the lower-left corner of a tile, on a dark box. */
+export function labelFilter(fontPath: string, text: string, fontSizePx: number, marginPx: number): string {
+  return [
+    `drawtext=fontfile=${escapeFilterValue(fontPath)}`,
+    `text=${escapeFilterValue(text)}`,
+    'expansion=none',
+    `fontsize=${fontSizePx}`,
+    'fontcolor=white',
+    'box=1',
+    'boxcolor=black@0.6',
+    `boxborderw=${Math.max(2, Math.round(fontSizePx * 0.25))}`,
+    `x=${marginPx}`,
+    `y=h-th-${marginPx}`,
+  ].join(':');
+}

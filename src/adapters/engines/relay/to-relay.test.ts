@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerationRequest } from '../../../domain/request.js';
+import type { UnifiedRequest } from '../../../domain/request.js';
 import { fromRelayTask, toRelayCreate } from './to-relay.js';
 import { MissingMediaUrlError } from '../upstream/require-media-url.js';
 
-const base: GenerationRequest = {
+const base: UnifiedRequest = {
   model: 'wan2.7',
   mode: 't2v',
   prompt: 'a fox',

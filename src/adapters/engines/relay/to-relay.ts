@@ -4,30 +4,69 @@
  * Pure. Every parameter is sent explicitly; callbacks are ours, never forwarded.
  */
 import type { EngineMediaUrls } from '../../../domain/ports.js';
-import type { GenerationRequest } from '../../../domain/request.js';
+import type { R2vRequest } from '../../../domain/r2v-request.js';
+import type { GenerationRequest, UnifiedRequest } from '../../../domain/request.js';
+import type { Reference } from '../../../domain/request-media.js';
+import type { VideoEditRequest } from '../../../domain/videoedit-request.js';
 import { requireMediaUrl } from '../upstream/require-media-url.js';
 import type { UpstreamStatus, UpstreamTaskView } from '../upstream/upstream-task.js';
 
 export interface RelayCreateBody {
-  model: 'wan2.7';
+  model: GenerationRequest['model'];
   prompt?: string;
   negative_prompt?: string;
   image_urls?: string[];
-  image_with_roles?: { url: string; role: 'first_frame' | 'last_frame' }[];
+  image_with_roles?: { url: string; role: 'first_frame' | 'last_frame' | 'reference_image'; reference_voice?: string }[];
   video_urls?: string[];
+  video_with_roles?: { url: string; reference_voice?: string }[];
   audio_url?: string;
   resolution: '720P' | '1080P';
   duration: number;
   size?: string;
+  audio_setting?: 'auto' | 'origin';
   prompt_extend: boolean;
   watermark: boolean;
   seed: number;
 }
 
+/** The URLs of a list of references (and their voices), in the caller's order. */
+function referenceUrls(mode: string, refs: Reference<string>[] | undefined, count: number, what: string): { url: string; voice?: string }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const ref = refs?.[i];
+    const url = requireMediaUrl(mode, ref?.media, `${what} ${i + 1}`);
+    return { url, ...(ref?.voice !== undefined && { voice: ref.voice }) };
+  });
+}
+
+/** wan2.7-r2v as the seed's fields: images in image_with_roles, videos in video_urls (video_with_roles only for voices). */
+function r2vBody(r: R2vRequest, urls: EngineMediaUrls): Partial<RelayCreateBody> {
+  const images = referenceUrls(r.mode, urls.referenceImages, r.referenceImages.length, 'reference image');
+  const videos = referenceUrls(r.mode, urls.referenceVideos, r.referenceVideos.length, 'reference video');
+  const roles: NonNullable<RelayCreateBody['image_with_roles']> = images.map((i) => ({ url: i.url, role: 'reference_image', ...(i.voice !== undefined && { reference_voice: i.voice }) }));
+  if (r.firstFrame) roles.push({ url: requireMediaUrl(r.mode, urls.firstFrame, 'first frame'), role: 'first_frame' });
+  return {
+    ...(roles.length > 0 && { image_with_roles: roles }),
+    ...(videos.some((v) => v.voice !== undefined)
+      ? { video_with_roles: videos.map((v) => ({ url: v.url, ...(v.voice !== undefined && { reference_voice: v.voice }) })) }
+      : videos.length > 0 && { video_urls: videos.map((v) => v.url) }),
+    ...(!r.firstFrame && { size: r.size }),
+  };
+}
+
+function videoEditBody(r: VideoEditRequest, urls: EngineMediaUrls): Partial<RelayCreateBody> {
+  const images = referenceUrls(r.mode, urls.referenceImages, r.referenceImages.length, 'reference image');
+  return {
+    video_urls: [requireMediaUrl(r.mode, urls.video, 'source video')],
+    ...(images.length > 0 && { image_urls: images.map((i) => i.url) }),
+    ...(r.size !== undefined && { size: r.size }),
+    audio_setting: r.audioSetting,
+  };
+}
+
+/** Our validated request -> the same request for the other gateway, whichever model of the family. */
 export function toRelayCreate(r: GenerationRequest, urls: EngineMediaUrls): RelayCreateBody {
-  const need = (url: string | undefined, what: string) => requireMediaUrl(r.mode, url, what);
-  const body: RelayCreateBody = {
-    model: 'wan2.7',
+  const common: RelayCreateBody = {
+    model: r.model,
     ...(r.prompt !== undefined && r.prompt !== '' && { prompt: r.prompt }),
     ...(r.negativePrompt !== undefined && r.negativePrompt !== '' && { negative_prompt: r.negativePrompt }),
     resolution: r.resolution,
@@ -36,6 +75,14 @@ export function toRelayCreate(r: GenerationRequest, urls: EngineMediaUrls): Rela
     watermark: r.watermark,
     seed: r.seed,
   };
+  if (r.model === 'wan2.7-r2v') return { ...common, ...r2vBody(r, urls) };
+  if (r.model === 'wan2.7-videoedit') return { ...common, ...videoEditBody(r, urls) };
+  return unifiedBody(r, urls, common);
+}
+
+function unifiedBody(r: UnifiedRequest, urls: EngineMediaUrls, common: RelayCreateBody): RelayCreateBody {
+  const need = (url: string | undefined, what: string) => requireMediaUrl(r.mode, url, what);
+  const body: RelayCreateBody = { ...common };
   switch (r.mode) {
     case 't2v':
       body.size = r.size;
