@@ -1,20 +1,17 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalEngine } from '../../src/adapters/engines/local/local-engine.js';
-import { ffmpegPath } from '../../src/adapters/media/ffmpeg-paths.js';
 import { aspectRatios, sizeForInput, sizeForRatio, type FrameSize } from '../../src/domain/output-size.js';
 import type { EngineInputs, EngineJob, LocalMedia } from '../../src/domain/ports.js';
 import type { UnifiedRequest } from '../../src/domain/request.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
+import { audioPeak } from '../helpers/media-checks.js';
 import { baseRequest, expectColourNear, expectMeetsOutputSpec, frameMeanRgb, image, probeOutput } from '../contract/engine-contract.js';
 import { runToEnd } from '../contract/engine-driver.js';
 
-const run = promisify(execFile);
 const engine = createLocalEngine({ capacity: 1, threads: 2 });
 
 const RED: [number, number, number] = [255, 0, 0];
@@ -53,19 +50,6 @@ async function render(job: EngineJob): Promise<string> {
 }
 
 const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
-
-/** Peak absolute sample (0..32768) of the audio between two times. */
-async function audioPeak(file: string, fromSeconds: number, toSeconds: number): Promise<number> {
-  const { stdout } = await run(
-    ffmpegPath,
-    ['-v', 'error', '-i', file, '-vn', '-af', `atrim=${fromSeconds}:${toSeconds}`, '-f', 's16le', '-ac', '1', '-'],
-    { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 },
-  );
-  const samples = stdout as Buffer;
-  let peak = 0;
-  for (let i = 0; i + 1 < samples.length; i += 2) peak = Math.max(peak, Math.abs(samples.readInt16LE(i)));
-  return peak;
-}
 
 describe('local engine: text-to-video', () => {
   it.each(aspectRatios)('renders %s at 720P with the spec size, 30 fps, exact duration, H.264 + AAC', async (ratio) => {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCreateRequest } from '../../src/domain/model-registry.js';
 import { api, undocumentedRoutes } from '../../src/http/openapi/api-catalogue.js';
 import { reasonCatalogue, reasons } from '../../src/domain/errors.js';
 import { buildOpenApiDocument, committedOpenApiText, neutralServerUrl, toOpenApiPath } from '../../src/http/openapi/build-openapi.js';
@@ -160,6 +161,27 @@ describe("the seed platform's current contract in the document", () => {
     expect(doc.paths['/v1/uploads/images'].post.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ImageUploadReply' });
     expect(doc.components.schemas.ImageUploadReply.required).toEqual(expect.arrayContaining(['url', 'filename', 'content_type', 'bytes', 'created_at']));
     expect(doc.paths['/v1/tasks/{taskId}'].get.parameters.find((p: any) => p.name === 'language')).toMatchObject({ in: 'query', schema: { enum: ['zh', 'en', 'ko', 'ja'] } });
+  });
+});
+
+describe('the create body of the family', () => {
+  const doc: any = buildOpenApiDocument();
+  const body = doc.paths['/v1/videos/generations'].post.requestBody.content['application/json'];
+
+  it('is a union told apart by model, one member per model', () => {
+    const union = doc.components.schemas[body.schema.$ref.split('/').pop()];
+    expect(union.oneOf.map((m: any) => m.$ref)).toEqual(Object.values(union.discriminator.mapping));
+    expect(union.discriminator.propertyName).toBe('model');
+    for (const [model, ref] of Object.entries(union.discriminator.mapping)) {
+      expect(resolvePointer(doc, ref as string)).toMatchObject({ additionalProperties: false, properties: { model: { const: model } } });
+    }
+    expect(Object.keys(union.discriminator.mapping)).toEqual(['wan2.7', 'wan2.7-r2v', 'wan2.7-videoedit']);
+  });
+
+  it('has examples of every model, each accepted as it stands', () => {
+    const examples = Object.values(body.examples as Record<string, { value: { model: string } }>);
+    expect(new Set(examples.map((e) => e.value.model))).toEqual(new Set(['wan2.7', 'wan2.7-r2v', 'wan2.7-videoedit']));
+    for (const e of examples) expect(() => parseCreateRequest(e.value, () => 1), JSON.stringify(e.value)).not.toThrow();
   });
 });
 
