@@ -8,6 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { balanceEffect, maxBalanceMinor, type LedgerEntry } from '../../src/domain/account.js';
+import { billedSecondsOf, holdSecondsOf, parseCreateRequest } from '../../src/domain/model-registry.js';
+import { billedCostMinor, quoteMinor, type PriceTable } from '../../src/domain/pricing.js';
 import type { Task } from '../../src/domain/task.js';
 import { makeKey, makeTask, type StoreUnderTest } from './store-contract.js';
 
@@ -30,7 +32,33 @@ type Op =
   | { kind: 'crash'; worker: number }
   | { kind: 'tick'; ms: number }
   | { kind: 'restart'; conn: number }
-  | { kind: 'credit'; key: number; amountMinor: number };
+  | { kind: 'credit'; key: number; amountMinor: number }
+  /** A wan2.7-r2v or wan2.7-videoedit task, held at its model's upper bound (the family spec). */
+  | { kind: 'submitModel'; key: number; body: Record<string, unknown> }
+  /** Completion billed by the model's rule from what the render measured (fractional lengths included). */
+  | { kind: 'completeBilled'; worker: number; referenceVideoSeconds: number[]; sourceVideoSeconds: number };
+
+/** Odd per-second prices, so rounding shows; small enough for the starting balances to cover a few holds. */
+const familyPrices: PriceTable = { currency: 'USD', minorPerMajor: 10_000, perSecondMinor: { '720P': 7, '1080P': 11 } };
+
+const seconds = fc.integer({ min: 100, max: 3000 }).map((centis) => centis / 100);
+const resolutionArb = fc.constantFrom('720P', '1080P');
+const familyBodyArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  fc.record({
+    model: fc.constant('wan2.7-r2v'),
+    prompt: fc.constant('Image 1 meets Video 1'),
+    image_urls: fc.constant(['https://e.com/a.png']),
+    video_urls: fc.array(fc.constant('https://e.com/v.mp4'), { minLength: 0, maxLength: 4 }).map((v) => (v.length > 0 ? v : undefined)),
+    duration: fc.integer({ min: 2, max: 10 }),
+    resolution: resolutionArb,
+  }),
+  fc.record({
+    model: fc.constant('wan2.7-videoedit'),
+    video_urls: fc.constant(['https://e.com/v.mp4']),
+    duration: fc.constantFrom(0, 2, 5, 10),
+    resolution: resolutionArb,
+  }),
+);
 
 const workers = 3;
 const keysCount = 3;
@@ -46,6 +74,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 15_000 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), conn: fc.nat(1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('credit' as const), key: fc.nat(keysCount - 1), amountMinor: fc.integer({ min: -3000, max: 5000 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('submitModel' as const), key: fc.nat(keysCount - 1), body: familyBodyArb }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('completeBilled' as const),
+      worker: fc.nat(workers - 1),
+      referenceVideoSeconds: fc.array(seconds, { minLength: 4, maxLength: 4 }),
+      sourceVideoSeconds: seconds.map((s) => Math.min(10, Math.max(2, s))),
+    }),
+  },
 );
 
 /** Near the maximum balance: credits up to and past it, holds as large as a balance, cancels that release them. */
@@ -66,6 +104,15 @@ const limitOpArb: fc.Arbitrary<LimitOp> = fc.oneof(
 function ownedMinor(balanceMinor: number, entries: LedgerEntry[], keyId: string): number {
   const sign = { hold: 1, capture: -1, release: -1, credit: 0 } as const;
   return balanceMinor + entries.filter((e) => e.keyId === keyId).reduce((sum, e) => sum + sign[e.kind] * e.amountMinor, 0);
+}
+
+/** The seconds a family task's render measured: its own output, reference videos and source. */
+function billedOf(task: Task, op: Extract<Op, { kind: 'completeBilled' }>): number {
+  const r = task.request;
+  const source = op.sourceVideoSeconds;
+  const outputSeconds = r.model === 'wan2.7-videoedit' && r.durationSeconds === 0 ? source : r.durationSeconds;
+  const videos = r.model === 'wan2.7-r2v' ? op.referenceVideoSeconds.slice(0, r.referenceVideos.length) : [];
+  return billedSecondsOf(r, { outputSeconds, referenceVideoSeconds: videos, sourceVideoSeconds: Math.max(source, r.durationSeconds) });
 }
 
 async function checkInvariants(s: StoreUnderTest, keyIds: string[], taskIds: string[]): Promise<void> {
@@ -175,6 +222,29 @@ export function runMoneyProperties(name: string, openShared: () => Promise<Share
                 case 'credit':
                   await conns[0]!.keys.creditKey(keyIds[op.key]!, op.amountMinor, nowMs, 'adjust');
                   break;
+                case 'submitModel': {
+                  const request = parseCreateRequest(op.body, () => 1);
+                  const holdMinor = quoteMinor(familyPrices, request.resolution, holdSecondsOf(request));
+                  const task = makeTask(keyIds[op.key]!, nowMs, { request, mode: request.mode, quoteMinor: holdMinor });
+                  const out = await conns[0]!.tasks.insertTask(task, { holdMinor, maxQueued: null });
+                  if (out.kind === 'created') taskIds.push(task.id);
+                  else expect(out.kind).toBe('insufficient_balance');
+                  break;
+                }
+                case 'completeBilled': {
+                  const t = holding.get(op.worker);
+                  // Only family tasks: the plain submits above hold an amount unrelated to a price.
+                  if (!t || t.request.model === 'wan2.7') break;
+                  holding.delete(op.worker);
+                  const costMinor = billedCostMinor(t.quoteMinor, holdSecondsOf(t.request), billedOf(t, op));
+                  // The hold is the model's upper bound: what it bills never exceeds it.
+                  expect(Number.isInteger(costMinor)).toBe(true);
+                  expect(costMinor).toBeLessThanOrEqual(t.quoteMinor);
+                  expect(costMinor).toBe(Math.round((t.quoteMinor / holdSecondsOf(t.request)) * Math.ceil(billedOf(t, op) - 1e-9)));
+                  const won = await conn(op.worker).tasks.completeTask(t.id, `w${op.worker}`, nowMs, result, costMinor, null);
+                  if (won) expect((await conns[0]!.tasks.getTask(t.id))!.costMinor).toBe(costMinor);
+                  break;
+                }
               }
               await checkInvariants(conns[0]!, keyIds, taskIds);
             }
