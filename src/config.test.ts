@@ -58,6 +58,16 @@ describe('configuration from the environment', () => {
       { id: 'default', baseUrl: 'https://dashscope.aliyuncs.com', apiKey: 'sk-1', maxConcurrent: 5, priority: 0, weight: 1 },
     ]);
   });
+
+  it('takes the upstream model id of each route, defaulting to the undated wan2.7 ids, and refuses a malformed one', () => {
+    const dashscope = (env: Record<string, string>) => parseConfig({ WANGATE_ENGINE: 'dashscope', DASHSCOPE_API_KEY: 'sk-1', ...env }).dashscope;
+    expect(dashscope({})?.models).toEqual({ t2v: 'wan2.7-t2v', i2v: 'wan2.7-i2v', r2v: 'wan2.7-r2v', videoedit: 'wan2.7-videoedit' });
+    expect(dashscope({ DASHSCOPE_MODEL_R2V: 'wan2.7-r2v-2026-06-12', DASHSCOPE_MODEL_I2V: 'wan2.7-i2v-2026-04-25' })?.models).toMatchObject({
+      r2v: 'wan2.7-r2v-2026-06-12',
+      i2v: 'wan2.7-i2v-2026-04-25',
+    });
+    expect(problemsOf({ WANGATE_ENGINE: 'dashscope', DASHSCOPE_API_KEY: 'sk-1', DASHSCOPE_MODEL_VIDEOEDIT: 'wan 2.7' }).map((p) => p.variable)).toEqual(['DASHSCOPE_MODEL_VIDEOEDIT']);
+  });
 });
 
 describe('the MCP server configuration', () => {

@@ -12,6 +12,7 @@ const baseUrlSchema = z
   .url()
   .transform((url) => url.replace(/\/+$/, ''));
 const dashscopeDefaultUrl = 'https://dashscope.aliyuncs.com';
+const upstreamModelSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a model id such as wan2.7-r2v or wan2.7-r2v-2026-06-12');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -69,6 +70,11 @@ const envSchema = z.object({
   /** Task queries + list calls per second per Alibaba Cloud account (the upstream allows 20). */
   DASHSCOPE_QUERY_BUDGET_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(20),
   DASHSCOPE_CREATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** The upstream model id of each route: pin a dated snapshot (e.g. wan2.7-r2v-2026-06-12) without a code change. */
+  DASHSCOPE_MODEL_T2V: upstreamModelSchema.default('wan2.7-t2v'),
+  DASHSCOPE_MODEL_I2V: upstreamModelSchema.default('wan2.7-i2v'),
+  DASHSCOPE_MODEL_R2V: upstreamModelSchema.default('wan2.7-r2v'),
+  DASHSCOPE_MODEL_VIDEOEDIT: upstreamModelSchema.default('wan2.7-videoedit'),
   /** Relay engine: another gateway speaking the same Wan2.7 unified-entry API. */
   RELAY_BASE_URL: baseUrlSchema.optional(),
   RELAY_API_KEY: z.string().min(1).optional(),
@@ -129,6 +135,8 @@ export interface DashscopeConfig {
   channels: DashscopeChannelConfig[];
   queryBudgetPerSecond: number;
   createTimeoutMs: number;
+  /** The upstream model id of each route (text-to-video, image-to-video, r2v, videoedit). */
+  models: { t2v: string; i2v: string; r2v: string; videoedit: string };
 }
 
 export interface RelayConfig {
@@ -275,7 +283,12 @@ function parseEngineEnv(e: Partial<Env>, invalid: Set<string>, problems: ConfigP
     else if (e.DASHSCOPE_API_KEY && e.DASHSCOPE_BASE_URL !== undefined && e.DASHSCOPE_MAX_CONCURRENT !== undefined) {
       channels = [{ id: 'default', baseUrl: e.DASHSCOPE_BASE_URL, apiKey: e.DASHSCOPE_API_KEY, maxConcurrent: e.DASHSCOPE_MAX_CONCURRENT, priority: 0, weight: 1 }];
     } else requireVar('DASHSCOPE_API_KEY', 'dashscope', ' (or set DASHSCOPE_CHANNELS)');
-    dashscope = { channels, queryBudgetPerSecond: e.DASHSCOPE_QUERY_BUDGET_PER_SECOND!, createTimeoutMs: e.DASHSCOPE_CREATE_TIMEOUT_MS! };
+    dashscope = {
+      channels,
+      queryBudgetPerSecond: e.DASHSCOPE_QUERY_BUDGET_PER_SECOND!,
+      createTimeoutMs: e.DASHSCOPE_CREATE_TIMEOUT_MS!,
+      models: { t2v: e.DASHSCOPE_MODEL_T2V!, i2v: e.DASHSCOPE_MODEL_I2V!, r2v: e.DASHSCOPE_MODEL_R2V!, videoedit: e.DASHSCOPE_MODEL_VIDEOEDIT! },
+    };
   }
   if (e.WANGATE_ENGINE === 'relay') {
     requireVar('RELAY_BASE_URL', 'relay');

@@ -64,6 +64,7 @@ function buildEngine(config: Config, parts: EngineParts): Engine {
       channels: config.dashscope.channels,
       queryBudgetPerSecond: config.dashscope.queryBudgetPerSecond,
       createTimeoutMs: config.dashscope.createTimeoutMs,
+      models: config.dashscope.models,
       fetcher,
       prober,
       clock,

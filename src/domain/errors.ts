@@ -163,6 +163,7 @@ export const reasonCatalogue = {
   upstream_invalid_api_key: spec(['upstream_unavailable'], 'retryable', "A DashScope channel's API key was refused."),
   upstream_access_denied: spec(['upstream_unavailable'], 'retryable', 'A DashScope channel may not use the model.'),
   upstream_arrearage: spec(['upstream_unavailable'], 'retryable', "A DashScope channel's account is in arrears."),
+  model_not_available: spec(['upstream_unavailable'], 'permanent', 'No configured upstream channel serves the model: each answered "Model not exist" (its region may not offer it).'),
   upstream_not_found: spec(['upstream_unavailable'], 'retryable', "A DashScope channel's endpoint or model does not exist."),
 } as const satisfies Record<string, ReasonSpec>;
 

@@ -114,6 +114,7 @@ const chinese: Record<Reason, string> = {
   upstream_invalid_api_key: 'DashScope 通道的 API 密钥被拒绝。',
   upstream_access_denied: 'DashScope 通道无权使用该模型。',
   upstream_arrearage: 'DashScope 通道所属账户已欠费。',
+  model_not_available: '没有已配置的上游通道提供该模型：各通道均返回 "Model not exist"（其所在地域可能未开通该模型）。',
   upstream_not_found: 'DashScope 通道的接口或模型不存在。',
 };
 

@@ -3,9 +3,14 @@
  * WANGATE_ENGINE=relay. A small proxy between them can cut the connection of a create after the upstream
  * accepted it.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { startFixtureServer } from '../helpers/fixture-server.js';
+import { makeFixtures } from '../helpers/make-fixtures.js';
 import { startTestServer, submitTask, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -127,4 +132,33 @@ it('fails with its hold released, rather than resend, when the upstream is not k
   expect(proxy.createdIds).toHaveLength(1);
   const usage = (await ours.api('GET', '/v1/usage', undefined, key)).json.data;
   expect(usage.totals.outstanding).toBe(0);
+});
+
+it('relays wan2.7-r2v and wan2.7-videoedit unchanged: the other gateway runs the same model and mode', async () => {
+  const fx = await makeFixtures(await mkdtemp(path.join(os.tmpdir(), 'wangate-relay-fx-')));
+  cleanups.push(() => rm(fx.dir, { recursive: true, force: true }));
+  const media = await startFixtureServer(fx.dir);
+  cleanups.push(() => media.close());
+  const { upstream, ours, proxy } = await servers({ RELAY_IDEMPOTENT_CREATES: 'true' });
+  const r2v = await submitTask(ours, {
+    model: 'wan2.7-r2v',
+    prompt: 'Image 1 waves at Video 1',
+    image_with_roles: [{ url: media.url('red.png'), reference_voice: media.url('tone.wav') }, { url: media.url('blue.jpg'), role: 'first_frame' }],
+    video_urls: [media.url('clip.mp4')],
+    resolution: '720P',
+    duration: 2,
+  });
+  const edit = await submitTask(ours, { model: 'wan2.7-videoedit', video_urls: [media.url('clip.mp4')], image_urls: [media.url('red.png')], duration: 2, size: '1:1', audio_setting: 'origin', resolution: '720P' });
+  const done = await Promise.all([r2v, edit].map((id) => waitForTask(ours, id)));
+  for (const t of done) expect(t.status, JSON.stringify(t.error)).toBe('completed');
+  expect(done.map((t) => [t.model, t.mode])).toEqual([
+    ['wan2.7-r2v', 'r2v_first_frame'],
+    ['wan2.7-videoedit', 'video_edit'],
+  ]);
+  const theirs = await Promise.all(proxy.createdIds.map(async (id) => (await upstream.api('GET', `/v1/tasks/${id}`)).json.data));
+  expect(theirs.map((u) => [u.model, u.mode, u.parameters.duration, u.parameters.size ?? null, u.parameters.audio_setting ?? null]).sort()).toEqual([
+    ['wan2.7-r2v', 'r2v_first_frame', 2, null, null],
+    ['wan2.7-videoedit', 'video_edit', 2, '1:1', 'origin'],
+  ]);
+  expect(done[1]!.result.videos[0]).toMatchObject({ width: 960, height: 960 });
 });

@@ -16,13 +16,16 @@ export interface FakeDashscopeFaults {
 }
 /** Where the recorded answers disagree (see task-view.ts and validate-create.ts). */
 export type FakeDashscopeVariants = WireVariants & ValidateOptions;
-export const RECORDED_VARIANTS: FakeDashscopeVariants = { usageNumbers: 'float', usageFps: true, actualPrompt: false, modelNotFoundStatus: 404 };
+export const RECORDED_VARIANTS: FakeDashscopeVariants = { usageNumbers: 'float', usageFps: true, actualPrompt: false, modelNotFoundStatus: 404, mediaErrorsAt: 'first_poll' };
 
 export interface FakeDashscopeOptions {
   host?: string;                     // default 127.0.0.1
   port?: number;                     // default 0 (any free port)
-  /** Accepted API keys; rate limits are per cloud account, shared by all of its keys. */
-  keys: { key: string; account: string; arrears?: boolean }[];
+  /**
+   * Accepted API keys; rate limits are per cloud account, shared by all of its keys. missingModels: models
+   * the key's region does not offer (a create answers "Model not exist."), e.g. ['wan2.7-r2v'].
+   */
+  keys: { key: string; account: string; arrears?: boolean; missingModels?: string[] }[];
   queryLimitPerSecond?: number;      // default 20, per account, counting task queries AND list calls; over it: 429 Throttling
   pendingMs?: number;                // time in PENDING (default 1000)
   runningMs?: number;                // time in RUNNING (default 3000)
@@ -45,6 +48,8 @@ export interface FakeDashscope {
   stats(): { createCalls: number; tasksCreated: number; queries: number; listCalls: number; throttled: number; cancels: number; downloads: number; maxQueriesInOneSecond: Record<string, number> };
   /** Every upstream task, for assertions (no duplicate creates, etc.). */
   tasks(): { taskId: string; account: string; model: string; status: string; prompt: string | undefined; createdAtMs: number; endedAtMs: number | null }[];
+  /** The create body of an upstream task exactly as received (tests assert the native bodies). */
+  createBody(taskId: string): unknown;
 }
 
 export const NO_FAULTS: FakeDashscopeFaults = {

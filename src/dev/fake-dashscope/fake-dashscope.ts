@@ -61,7 +61,7 @@ export { NO_FAULTS, RECORDED_VARIANTS };
 
 const DAY_MS = 24 * 3600 * 1000;
 const CREATE_PATH = '/api/v1/services/aigc/video-generation/video-synthesis';
-interface Caller { account: string; arrears: boolean; apiKeyId: string }
+interface Caller { account: string; arrears: boolean; apiKeyId: string; missingModels: string[] }
 
 export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<FakeDashscope> {
   const now = opts.nowMs ?? Date.now;
@@ -77,7 +77,7 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
   const roll = <K extends keyof FakeDashscopeFaults>(kinds: K[]): Record<K, boolean> =>
     Object.fromEntries(kinds.map((k) => [k, random() < faults[k]])) as Record<K, boolean>;
   const callers = new Map<string, Caller>(
-    opts.keys.map((k, i) => [k.key, { account: k.account, arrears: k.arrears === true, apiKeyId: String(10001 + i) }]),
+    opts.keys.map((k, i) => [k.key, { account: k.account, arrears: k.arrears === true, apiKeyId: String(10001 + i), missingModels: k.missingModels ?? [] }]),
   );
   const store = new Map<string, FakeTask>();
   const renders = new Map<string, Promise<string>>();
@@ -160,6 +160,11 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
     } catch {
       return refuse(400, 'InvalidParameter', 'The request body is not valid JSON.');
     }
+    const model = (body as { model?: unknown } | null)?.model;
+    // A region without the model answers as it does for any model it does not know.
+    if (typeof model === 'string' && caller.missingModels.some((m) => model === m || model.startsWith(`${m}-`))) {
+      return refuse(variants.modelNotFoundStatus, 'InvalidParameter', 'Model not exist.');
+    }
     const checked = validateCreateBody(body, variants);
     if (!checked.ok && !checked.atFirstPoll) return refuse(checked.status, checked.code, checked.message);
     const input = (body as { input?: Record<string, unknown> }).input;
@@ -178,7 +183,7 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
     const createRequestId = requestId();
     const task: FakeTask = {
       taskId: randomUUID(), account: caller.account, apiKeyId: caller.apiKeyId, createRequestId, model: checked.model, prompt: checked.prompt,
-      accepted: checked.ok ? checked : null, rejection: checked.ok ? null : { code: checked.code, message: checked.message },
+      accepted: checked.ok ? checked : null, rejection: checked.ok ? null : { code: checked.code, message: checked.message }, body,
       createdAtMs: now(), willFail: f?.taskFailure === true, canceledAtMs: null, videoUrl: null, urlExpiresAtMs: null,
     };
     store.set(task.taskId, task);
@@ -300,5 +305,6 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
         createdAtMs: t.createdAtMs,
         endedAtMs: endedAtMs(t, now(), timing),
       })),
+    createBody: (taskId) => store.get(taskId)?.body,
   };
 }

@@ -18,6 +18,8 @@ export interface FakeTask {
   accepted: AcceptedCreate | null;
   /** Why the task fails on its first poll (bad input the service accepts at create). */
   rejection: { code: string; message: string } | null;
+  /** The create body as received (tests assert the exact native bodies). */
+  body: unknown;
   createdAtMs: number;
   /** Decided at create (seeded PRNG): the task ends FAILED/InternalError instead of SUCCEEDED. */
   willFail: boolean;
@@ -99,7 +101,7 @@ export function endedAtMs(task: FakeTask, nowMs: number, t: Timing): number | nu
 
 /** Seconds of the output video of a valid task: a continuation is the input clip plus the generated part. */
 export function outputSeconds(a: AcceptedCreate): number {
-  return a.inputVideoSeconds + a.durationSeconds;
+  return a.outputVideoSeconds;
 }
 
 /** A usage duration in the chosen form; `fractional` adds the 0.02 s a measured length carries. */
@@ -113,10 +115,13 @@ function usageNumber(seconds: number, v: WireVariants): number | DecimalNumber {
  * (clip + generated part): documentation only, no recorded answer shows one.
  */
 function usageOf(a: AcceptedCreate, v: WireVariants): Record<string, unknown> {
+  // wan2.7-r2v and -videoedit bill measured lengths (input + output) and print them as measured: 10.04.
+  const family = a.protocol === 'r2v-2.7' || a.protocol === 'videoedit-2.7';
+  const number = (seconds: number) => (!family ? usageNumber(seconds, v) : v.usageNumbers === 'integer' && Number.isInteger(seconds) ? seconds : new DecimalNumber(seconds));
   const usage: Record<string, unknown> = {
-    duration: usageNumber(outputSeconds(a), v),
-    input_video_duration: usageNumber(a.inputVideoSeconds, v),
-    output_video_duration: usageNumber(outputSeconds(a), v),
+    duration: number(a.billedSeconds),
+    input_video_duration: number(a.inputVideoSeconds),
+    output_video_duration: number(outputSeconds(a)),
   };
   if (v.usageFps) usage.fps = OUTPUT_FPS;
   usage.video_count = 1;

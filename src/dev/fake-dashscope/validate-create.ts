@@ -7,7 +7,9 @@
  * with a PENDING task that fails on its first poll with InvalidParameter.
  */
 
-export type Protocol = 't2v-2.7' | 'i2v-2.7' | 't2v-legacy';
+import { FamilyReject, validateR2v, validateVideoEdit } from './validate-family.js';
+
+export type Protocol = 't2v-2.7' | 'i2v-2.7' | 't2v-legacy' | 'r2v-2.7' | 'videoedit-2.7';
 
 /** Refused at create, with this HTTP status. */
 export interface CreateRejection {
@@ -31,6 +33,12 @@ export interface DeferredRejection {
 export interface ValidateOptions {
   /** "Model not exist." has been recorded as 404 and documented as 400. */
   modelNotFoundStatus: 400 | 404;
+  /**
+   * Where wrong or missing media ("Field required: input.media", a bad input.media item) are answered: on
+   * the task's first poll (as recorded for the video route) or, as the family spec allows too, as a 400 at
+   * create.
+   */
+  mediaErrorsAt: 'first_poll' | 'create';
 }
 
 export interface AcceptedCreate {
@@ -42,8 +50,12 @@ export interface AcceptedCreate {
   prompt: string | undefined;
   /** Seconds of the generated part (parameters.duration or its default). */
   durationSeconds: number;
-  /** Seconds of input.media first_clip (0 when none). */
+  /** Seconds of input video billed: a first_clip's, r2v's capped reference videos', videoedit's source (0 when none). */
   inputVideoSeconds: number;
+  /** Seconds of the result video. */
+  outputVideoSeconds: number;
+  /** usage.duration: what the task bills. */
+  billedSeconds: number;
   sr: 720 | 1080;
   ratio: string | undefined;
 }
@@ -78,6 +90,8 @@ export function modelProtocol(model: string): Protocol | undefined {
   if (/^wan2\.7-t2v(-\d{4}-\d{2}-\d{2})?$/.test(model)) return 't2v-2.7';
   if (/^wan2\.7-i2v(-\d{4}-\d{2}-\d{2})?$/.test(model)) return 'i2v-2.7';
   if (/^wan2\.6-t2v(-\d{4}-\d{2}-\d{2})?$/.test(model)) return 't2v-legacy';
+  if (/^wan2\.7-r2v(-\d{4}-\d{2}-\d{2})?$/.test(model)) return 'r2v-2.7';
+  if (/^wan2\.7-videoedit(-\d{4}-\d{2}-\d{2})?$/.test(model)) return 'videoedit-2.7';
   return undefined;
 }
 
@@ -178,6 +192,7 @@ function validate(body: Record<string, unknown>, model: string, protocol: Protoc
   const input = body.input;
   const params = body.parameters ?? {};
   if (!isObject(params)) throw invalid('parameters must be an object');
+  if (protocol === 'r2v-2.7' || protocol === 'videoedit-2.7') return validateFamilyModel(model, protocol, input, params);
 
   const prompt = optionalString(input, 'prompt', 'input.prompt', MAX_PROMPT_CHARS);
   if (protocol !== 'i2v-2.7' && prompt === undefined) throw invalid('Field required: input.prompt');
@@ -233,14 +248,42 @@ function validate(body: Record<string, unknown>, model: string, protocol: Protoc
       rejectPresent(params, ['ratio'], 'parameters', 'image-to-video follows the aspect ratio of the input media');
     }
   }
-  // Downloads come last: the service fetches media only for a well-formed task.
-  const urls = [input.audio_url, ...(Array.isArray(input.media) ? input.media.map((m) => (isObject(m) ? m.url : undefined)) : [])];
-  const missing = urls.find((u): u is string => typeof u === 'string' && undownloadable(u));
-  if (missing !== undefined) throw invalid(`Failed to download ${missing}`);
-  return { ok: true, model, protocol, input, parameters: params, prompt, durationSeconds: d, inputVideoSeconds: clipSeconds, sr, ratio };
+  rejectUndownloadable(input);
+  return {
+    ok: true, model, protocol, input, parameters: params, prompt, durationSeconds: d, inputVideoSeconds: clipSeconds,
+    // A continuation bills its whole output, clip included.
+    outputVideoSeconds: clipSeconds + d, billedSeconds: clipSeconds + d, sr, ratio,
+  };
 }
 
-/** Validates a create body the way the service does; the first problem found is the answer. */
+/** Downloads come last: the service fetches media only for a well-formed task. */
+function rejectUndownloadable(input: Record<string, unknown>): void {
+  const media = Array.isArray(input.media) ? input.media.filter(isObject) : [];
+  const urls = [input.audio_url, ...media.flatMap((m) => [m.url, m.reference_voice])];
+  const missing = urls.find((u): u is string => typeof u === 'string' && undownloadable(u));
+  if (missing !== undefined) throw invalid(`Failed to download ${missing}`);
+}
+
+function validateFamilyModel(model: string, protocol: 'r2v-2.7' | 'videoedit-2.7', input: Record<string, unknown>, params: Record<string, unknown>): AcceptedCreate {
+  let usage: ReturnType<typeof validateR2v>;
+  try {
+    usage = protocol === 'r2v-2.7' ? validateR2v(input, params) : validateVideoEdit(input, params);
+  } catch (e) {
+    if (e instanceof FamilyReject) throw invalid(e.message);
+    throw e;
+  }
+  rejectUndownloadable(input);
+  return {
+    ok: true, model, protocol, input, parameters: params, prompt: typeof input.prompt === 'string' ? input.prompt : undefined,
+    durationSeconds: usage.outputVideoSeconds, inputVideoSeconds: usage.inputVideoSeconds, outputVideoSeconds: usage.outputVideoSeconds,
+    billedSeconds: usage.durationSeconds, sr: usage.sr, ratio: usage.ratio,
+  };
+}
+
+/**
+ * Validates a create body the way the service does; the first problem found is the answer. wan2.7-r2v
+ * and wan2.7-videoedit bodies are checked by validate-family.ts.
+ */
 export function validateCreateBody(raw: unknown, opts: ValidateOptions): AcceptedCreate | CreateRejection | DeferredRejection {
   let resolved: ReturnType<typeof resolveModel>;
   try {
@@ -254,6 +297,9 @@ export function validateCreateBody(raw: unknown, opts: ValidateOptions): Accepte
     return validate(body, model, protocol);
   } catch (e) {
     if (!(e instanceof Reject)) throw e;
+    if (opts.mediaErrorsAt === 'create' && /^(Field required: )?input\.media/.test(e.message)) {
+      return { ok: false, atFirstPoll: false, status: e.status, code: e.code, message: e.message };
+    }
     const prompt = isObject(body.input) && typeof body.input.prompt === 'string' ? body.input.prompt : undefined;
     return { ok: false, atFirstPoll: true, model, prompt, code: e.code, message: e.message };
   }

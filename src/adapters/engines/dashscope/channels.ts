@@ -47,6 +47,18 @@ export function orderChannels(channels: Channel[], random: () => number = Math.r
 export class ChannelHealth {
   private readonly brokenUntil = new Map<string, { untilMs: number; reason: string }>();
   private readonly restUntil = new Map<string, number>();
+  /** Channel + model -> until when the channel is known not to serve the model ("Model not exist"). */
+  private readonly modelMissingUntil = new Map<string, number>();
+
+  /** The channel answered that it has no such model (its region may not offer it): only that model is set aside. */
+  markModelMissing(id: string, model: string, untilMs: number): void {
+    this.modelMissingUntil.set(`${id}\n${model}`, untilMs);
+  }
+
+  /** Not known to lack the model (whatever its other health). */
+  mayServe(id: string, model: string, nowMs: number): boolean {
+    return (this.modelMissingUntil.get(`${id}\n${model}`) ?? 0) <= nowMs;
+  }
 
   markBroken(id: string, reason: string, untilMs: number): void {
     this.brokenUntil.set(id, { untilMs, reason });

@@ -17,16 +17,27 @@ import { toUpstreamCreate, type UpstreamCreateBody } from './to-upstream.js';
 
 /** Picks a channel (priority, then weight, healthy only) through the store's atomic slot count and creates the task there. */
 export async function createStep(d: EngineDeps, job: EngineJob, ctx: EngineContext): Promise<EngineStep> {
-  const built = buildCreateBody(() => toUpstreamCreate(job.request, job.mediaUrls));
+  const built = buildCreateBody(() => toUpstreamCreate(job.request, job.mediaUrls, d.models));
   if ('failed' in built) return built.failed;
   const body = built.body;
   const refused = new Set<string>();
   for (let transientTries = 0; ; ) {
     const now = d.clock.nowMs();
-    const usable = d.channels.filter((c) => !refused.has(c.id) && d.health.usable(c.id, now));
+    // Channels that answered "Model not exist" for this model are out of rotation for it (only for it).
+    const serving = d.channels.filter((c) => d.health.mayServe(c.id, body.model, now));
+    if (serving.length === 0) {
+      return failedStep(
+        'upstream_unavailable',
+        'model_not_available',
+        `No configured upstream channel serves ${body.model}: each answered "Model not exist" (the model may not be offered in its region; ` +
+          'use a channel of a region that has it, or another model id in DASHSCOPE_MODEL_*)',
+        false,
+      );
+    }
+    const usable = serving.filter((c) => !refused.has(c.id) && d.health.usable(c.id, now));
     if (usable.length === 0) {
-      const next = d.health.nextUsableMs(d.channels.map((c) => c.id), now);
-      const why = d.channels.map((c) => `${c.id}: ${d.health.brokenReason(c.id, now) ?? 'throttled'}`).join(', ');
+      const next = d.health.nextUsableMs(serving.map((c) => c.id), now);
+      const why = serving.map((c) => `${c.id}: ${d.health.brokenReason(c.id, now) ?? 'throttled'}`).join(', ');
       return { kind: 'wait', retryAfterMs: Math.min(60_000, Math.max(1000, next - now)), reason: `no upstream channel can take a create now (${why})` };
     }
     const ordered = orderChannels(usable, d.random);
@@ -93,6 +104,11 @@ async function createOn(d: EngineDeps, job: EngineJob, ctx: EngineContext, ch: C
       case 'permanent':
         return failedStep('invalid_request', f.reason, `The upstream refused the request: ${f.message} (${f.code})`, false);
       case 'channel_broken':
+        if (f.modelOnly) {
+          d.health.markModelMissing(ch.id, body.model, now + d.unhealthyForMs);
+          d.log.warn({ channel: ch.id, model: body.model, code: f.code }, 'DashScope channel does not serve this model; set aside for it, trying another');
+          return 'next_channel';
+        }
         d.health.markBroken(ch.id, f.reason, now + d.unhealthyForMs);
         d.log.warn({ channel: ch.id, code: f.code }, 'DashScope channel refused a create; set aside, trying another');
         return 'next_channel';

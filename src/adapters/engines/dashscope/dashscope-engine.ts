@@ -24,6 +24,7 @@ import { createStep, reconcileStep } from './create-step.js';
 import type { EngineDeps } from './engine-deps.js';
 import { decodeState, type EngineState } from './engine-state.js';
 import { followStep } from './follow-step.js';
+import { defaultUpstreamModels, type UpstreamModels } from './to-upstream.js';
 
 export interface DashscopeEngineOptions {
   channels: Channel[];
@@ -34,6 +35,8 @@ export interface DashscopeEngineOptions {
   clock?: Clock;
   /** A create that has not answered by then has an unknown outcome. Default 30 s. */
   createTimeoutMs?: number;
+  /** The upstream model id of each route (DASHSCOPE_MODEL_*); default the undated wan2.7 ids. */
+  models?: Partial<UpstreamModels>;
   queryTimeoutMs?: number;
   /** How long poll() waits for news before returning (so the worker can heartbeat). Default 10 s. */
   pollWaitMs?: number;
@@ -68,6 +71,7 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
   if (ids.size !== opts.channels.length) throw new Error('DashScope channel ids must be unique');
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? quietLog;
+  const models: UpstreamModels = { ...defaultUpstreamModels, ...opts.models };
   const createTimeoutMs = opts.createTimeoutMs ?? 30_000;
   const pollWaitMs = opts.pollWaitMs ?? 10_000;
   const unhealthyForMs = opts.unhealthyForMs ?? 300_000;
@@ -146,6 +150,7 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
     prober: opts.prober,
     random: opts.random,
     createTimeoutMs,
+    models,
     pollWaitMs,
     unhealthyForMs,
     retryFailedUpstream,
@@ -190,7 +195,7 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
   return {
     id: 'dashscope',
     description:
-      `Alibaba Cloud Model Studio (DashScope): the real Wan2.7 model (wan2.7-t2v, wan2.7-i2v) over ${channels.length} channel(s); ` +
+      `Alibaba Cloud Model Studio (DashScope): the real Wan2.7 models (${Object.values(models).join(', ')}) over ${channels.length} channel(s); ` +
       'results are copied to this gateway as soon as they are ready',
     needsLocalInputs: false,
     capacity,

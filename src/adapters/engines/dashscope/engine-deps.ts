@@ -7,6 +7,7 @@ import type { AccountPoller } from '../upstream/account-poller.js';
 import type { EngineLog } from '../upstream/step-helpers.js';
 import type { DashscopeApi } from './api.js';
 import type { Channel, ChannelHealth } from './channels.js';
+import type { UpstreamModels } from './to-upstream.js';
 import type { CreateReconciler } from './create-reconciler.js';
 
 export interface EngineDeps {
@@ -20,6 +21,8 @@ export interface EngineDeps {
   prober: MediaProber;
   random: (() => number) | undefined;
   createTimeoutMs: number;
+  /** The upstream model id of each route. */
+  models: UpstreamModels;
   pollWaitMs: number;
   unhealthyForMs: number;
   retryFailedUpstream: boolean;

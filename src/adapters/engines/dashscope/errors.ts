@@ -50,6 +50,9 @@ function retryAfterMs(header: string | undefined, nowMs: number): number {
 const moderation = /^(DataInspectionFailed|DataInspection|IPInfringementSuspect|InappropriateContent)/i;
 const badInput = /^(InvalidParameter|BadRequest|InvalidURL|InvalidFile|InvalidImage|InvalidVideo|InvalidAudio|InvalidInput|ParameterInvalid)/i;
 const modelMissing = /^Model not exist/i;
+/** The upstream could not download a medium (wan2.7-r2v and -videoedit name it so). */
+const mediaUnreachable = /^InvalidParameter\.DataInspection/i;
+const mediaHint = ': the upstream could not download a medium; media URLs must be publicly reachable (uploaded files need PUBLIC_BASE_URL)';
 const brokenKey = /^(InvalidApiKey|Arrearage|AccessDenied|Unauthorized|ModelNotFound|Model\.AccessDenied|NoPermission|Forbidden|WorkspaceAccessDenied)/i;
 
 /** An HTTP answer that is not 2xx. */
@@ -62,7 +65,8 @@ export function classifyHttpError(phase: Phase, p: HttpProblem, nowMs = Date.now
   if (/^Arrearage/i.test(code)) return { kind: 'channel_broken', reason: 'upstream_arrearage', code, message };
   if (p.httpStatus === 401 || /^InvalidApiKey/i.test(code)) return { kind: 'channel_broken', reason: 'upstream_invalid_api_key', code, message };
   if (p.httpStatus === 403 || brokenKey.test(code)) return { kind: 'channel_broken', reason: 'upstream_access_denied', code, message };
-  if (phase === 'create' && modelMissing.test(p.message ?? '')) return { kind: 'channel_broken', reason: 'upstream_not_found', code, message };
+  if (phase === 'create' && modelMissing.test(p.message ?? '')) return { kind: 'channel_broken', reason: 'upstream_not_found', code, message, modelOnly: true };
+  if (mediaUnreachable.test(code)) return { kind: 'permanent', reason: 'upstream_invalid_parameter', code, message: `${message}${mediaHint}` };
   if (moderation.test(code)) return { kind: 'permanent', reason: 'content_moderation', code, message };
   if (p.httpStatus === 404 && phase === 'create') return { kind: 'channel_broken', reason: 'upstream_not_found', code, message };
   if (p.httpStatus >= 400 && p.httpStatus < 500) {
@@ -103,6 +107,12 @@ export function classifyTaskFailure(upstreamCode: string | undefined, upstreamMe
   const detail = upstreamMessage ? `${code}: ${upstreamMessage}` : code;
   if (moderation.test(code)) {
     return { retryable: false, code: 'invalid_request', reason: 'content_moderation', message: `The upstream refused the content (${detail})` };
+  }
+  if (modelMissing.test(upstreamMessage ?? '')) {
+    return { retryable: false, code: 'upstream_unavailable', reason: 'model_not_available', message: `The upstream does not serve this model here (${detail})` };
+  }
+  if (mediaUnreachable.test(code)) {
+    return { retryable: false, code: 'invalid_request', reason: 'upstream_invalid_parameter', message: `The upstream refused the request (${detail})${mediaHint}` };
   }
   if (badInput.test(code)) {
     return { retryable: false, code: 'invalid_request', reason: 'upstream_invalid_parameter', message: `The upstream refused the request (${detail})` };

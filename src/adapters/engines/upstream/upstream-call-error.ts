@@ -14,7 +14,8 @@ import type { ReasonOf } from '../../../domain/errors.js';
 export type UpstreamFailure =
   | { kind: 'throttled'; retryAfterMs: number; code: string; message: string }
   | { kind: 'permanent'; reason: ReasonOf<'invalid_request'>; code: string; message: string }
-  | { kind: 'channel_broken'; reason: ReasonOf<'upstream_unavailable'>; code: string; message: string }
+  /** modelOnly: the channel lacks the model asked for ("Model not exist"), not the ability to serve others. */
+  | { kind: 'channel_broken'; reason: ReasonOf<'upstream_unavailable'>; code: string; message: string; modelOnly?: true }
   | { kind: 'transient'; code: string; message: string }
   | { kind: 'unknown_outcome'; code: string; message: string };
 
