@@ -70,7 +70,6 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
   app.setNotFoundHandler(handleNotFound);
   app.get(api.health.url, async () => ({ ok: true }) as const);
   registerVideoRoutes(app, deps);
-  registerModelRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerTaskEventRoutes(app, deps);
   registerAdminKeyRoutes(app, deps);

@@ -52,7 +52,8 @@ export function generateVideoInput(): z.ZodObject {
   const byField = new Map<string, z.ZodType[]>();
   for (const schema of modelRequestSchemas().values()) {
     for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-      if (field !== 'model') byField.set(field, [...(byField.get(field) ?? []), fieldSchema]);
+      // The same schema object (a field every model shares) counts once.
+      if (field !== 'model' && !byField.get(field)?.includes(fieldSchema)) byField.set(field, [...(byField.get(field) ?? []), fieldSchema]);
     }
   }
   const fields = Object.fromEntries([...byField].map(([field, list]) => [field, list.length === 1 ? list[0]! : z.union(list as [z.ZodType, z.ZodType])]));

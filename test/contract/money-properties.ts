@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { balanceEffect, maxBalanceMinor, type LedgerEntry } from '../../src/domain/account.js';
-import { billedSecondsOf, holdSecondsOf, parseCreateRequest } from '../../src/domain/model-registry.js';
+import { billedSecondsOf, holdSecondsOf } from '../../src/domain/model-registry.js';
+import { parseCreateRequest } from '../../src/domain/request.js';
 import { billedCostMinor, quoteMinor, type PriceTable } from '../../src/domain/pricing.js';
 import type { Task } from '../../src/domain/task.js';
 import { makeKey, makeTask, type StoreUnderTest } from './store-contract.js';

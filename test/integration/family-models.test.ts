@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFfprobeProber } from '../../src/adapters/media/probe.js';
 import { sizeForInput, sizeForRatio } from '../../src/domain/output-size.js';
 import { billableSeconds } from '../../src/domain/pricing.js';
-import { modelListReplySchema, taskSchema } from '../../src/present/response-schemas.js';
+import { modelListSchema } from '../../src/present/model-schemas.js';
+import { taskSchema } from '../../src/present/response-schemas.js';
 import { expectMeetsOutputSpec } from '../contract/engine-contract.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
@@ -61,10 +62,10 @@ async function finished(taskId: string): Promise<{ task: any; file: string }> {
 }
 
 describe('GET /v1/models', () => {
-  it('lists the three models with their modes, fields, limits, prices and engine', async () => {
-    const res = await server.api('GET', '/v1/models', undefined, key);
+  it('lists the three models with their modes, fields, limits, prices, billing rule and engine', async () => {
+    const res = await server.api('GET', '/v1/models', undefined, null);
     expect(res.status).toBe(200);
-    expect(modelListReplySchema.safeParse(res.json).success).toBe(true);
+    expect(modelListSchema.safeParse(res.json).success).toBe(true);
     const byId = Object.fromEntries(res.json.data.map((m: any) => [m.id, m]));
     expect(Object.keys(byId)).toEqual(['wan2.7', 'wan2.7-r2v', 'wan2.7-videoedit']);
     expect(byId['wan2.7-r2v']).toMatchObject({
@@ -76,13 +77,22 @@ describe('GET /v1/models', () => {
       pricing: { currency: 'USD', unit: 'second', per_second: { '720P': { amount: '0.10', amount_minor: 1000 }, '1080P': { amount: '0.15', amount_minor: 1500 } } },
       engine: { id: 'local' },
     });
+    expect(byId['wan2.7-r2v'].pricing.billing).toContain('reference-video seconds');
+    expect(Object.keys(byId['wan2.7-r2v'].limits.media)).toEqual(['image', 'reference_video', 'reference_voice']);
     expect(byId['wan2.7-r2v'].fields).toEqual(expect.arrayContaining(['image_with_roles', 'video_urls', 'video_with_roles']));
     expect(byId['wan2.7-videoedit']).toMatchObject({ modes: [{ id: 'video_edit' }], defaults: { duration: 0, size: null }, limits: { reference_images: { min: 0, max: 4 } } });
     expect(byId['wan2.7-videoedit'].fields).toContain('audio_setting');
   });
 
-  it('needs a key, like every /v1 route', async () => {
-    expect((await server.api('GET', '/v1/models', undefined, null)).status).toBe(401);
+  it('answers the JSON Schema and the reference of each model of the family', async () => {
+    for (const model of ['wan2.7-r2v', 'wan2.7-videoedit']) {
+      const schema = await server.api('GET', `/v1/model-schema?model=${model}`, undefined, null);
+      expect(schema.status, model).toBe(200);
+      expect(Object.keys(schema.json.input_schema.properties)).toContain('video_urls');
+      const docs = await server.api('GET', `/v1/model-docs?model=${model}`, undefined, null);
+      expect(docs.status, model).toBe(200);
+      expect(docs.json.markdown).toContain(`# ${model}`);
+    }
   });
 });
 

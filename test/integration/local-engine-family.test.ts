@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalEngine } from '../../src/adapters/engines/local/local-engine.js';
 import { createFfprobeProber } from '../../src/adapters/media/probe.js';
-import { parseCreateRequest } from '../../src/domain/model-registry.js';
+import { parseCreateRequest } from '../../src/domain/request.js';
 import { sizeForInput, sizeForRatio } from '../../src/domain/output-size.js';
 import type { EngineInputs, EngineJob, LocalMedia } from '../../src/domain/ports.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';

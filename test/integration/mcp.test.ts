@@ -73,7 +73,10 @@ describe('wangate mcp', () => {
     expect(generate.inputSchema.type).toBe('object');
     expect(generate.inputSchema.required).toEqual(expect.arrayContaining(['idempotency_key', 'model']));
     // The create request's own field schemas, with their rules and descriptions.
-    expect(generate.inputSchema.properties?.duration).toMatchObject({ type: 'integer', minimum: 2, maximum: 15, description: expect.stringContaining('Seconds') });
+    // duration differs by model (wan2.7 and wan2.7-r2v 2..15, wan2.7-videoedit 0..10): one schema per model.
+    expect((generate.inputSchema.properties?.duration as { anyOf?: unknown[] } | undefined)?.anyOf).toContainEqual(
+      expect.objectContaining({ type: 'integer', minimum: 2, maximum: 15, description: expect.stringContaining('Seconds') }),
+    );
     expect(generate.inputSchema.properties?.idempotency_key).toMatchObject({ type: 'string', minLength: 1, maxLength: 191 });
     expect(stderr).toContain('serving over stdio');
   });

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCreateRequest } from '../../src/domain/model-registry.js';
+import { parseCreateRequest } from '../../src/domain/request.js';
 import { api, undocumentedRoutes } from '../../src/http/openapi/api-catalogue.js';
 import { reasonCatalogue, reasons } from '../../src/domain/errors.js';
 import { buildOpenApiDocument, committedOpenApiText, neutralServerUrl, toOpenApiPath } from '../../src/http/openapi/build-openapi.js';

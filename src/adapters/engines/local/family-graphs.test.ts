@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCreateRequest } from '../../../domain/model-registry.js';
+import { parseCreateRequest } from '../../../domain/request.js';
 import { sizeForInput, sizeForRatio } from '../../../domain/output-size.js';
 import type { EngineJob, LocalMedia } from '../../../domain/ports.js';
 import { buildRenderPlan, RenderPlanError, type RenderPlan } from './args.js';

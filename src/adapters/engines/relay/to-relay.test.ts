@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UnifiedRequest } from '../../../domain/request.js';
+import { parseCreateRequest } from '../../../domain/request.js';
 import { fromRelayTask, toRelayCreate } from './to-relay.js';
 import { MissingMediaUrlError } from '../upstream/require-media-url.js';
 
@@ -52,6 +53,45 @@ describe('fromRelayTask', () => {
       status: 'FAILED',
       errorCode: 'client:unsupported_format',
       errorMessage: 'bad image',
+    });
+  });
+});
+
+describe('toRelayCreate: the family passes through', () => {
+  const parse = (body: object) => parseCreateRequest({ resolution: '720P', seed: 3, ...body }, () => 1);
+
+  it('r2v: references as image_with_roles with their voices, the first frame, video_urls; no size with a first frame', () => {
+    const r = parse({ model: 'wan2.7-r2v', prompt: 'p', image_with_roles: [{ url: 'https://e/a', reference_voice: 'https://e/v' }, { url: 'https://e/f', role: 'first_frame' }], video_urls: ['https://e/c'], duration: 3 });
+    expect(toRelayCreate(r, { firstFrame: 'F', referenceImages: [{ media: 'A', voice: 'V' }], referenceVideos: [{ media: 'C' }] })).toEqual({
+      model: 'wan2.7-r2v',
+      prompt: 'p',
+      image_with_roles: [
+        { url: 'A', role: 'reference_image', reference_voice: 'V' },
+        { url: 'F', role: 'first_frame' },
+      ],
+      video_urls: ['C'],
+      resolution: '720P',
+      duration: 3,
+      prompt_extend: true,
+      watermark: false,
+      seed: 3,
+    });
+    const voiced = parse({ model: 'wan2.7-r2v', prompt: 'p', video_with_roles: [{ url: 'https://e/c', reference_voice: 'https://e/v' }] });
+    expect(toRelayCreate(voiced, { referenceVideos: [{ media: 'C', voice: 'V' }] })).toMatchObject({ video_with_roles: [{ url: 'C', reference_voice: 'V' }], size: '16:9' });
+  });
+
+  it('videoedit: the source, the reference images, duration, size when asked, audio_setting', () => {
+    const r = parse({ model: 'wan2.7-videoedit', video_urls: ['https://e/v'], image_urls: ['https://e/a'], duration: 4, audio_setting: 'origin' });
+    expect(toRelayCreate(r, { video: 'V', referenceImages: [{ media: 'A' }] })).toEqual({
+      model: 'wan2.7-videoedit',
+      video_urls: ['V'],
+      image_urls: ['A'],
+      resolution: '720P',
+      duration: 4,
+      audio_setting: 'origin',
+      prompt_extend: true,
+      watermark: false,
+      seed: 3,
     });
   });
 });
