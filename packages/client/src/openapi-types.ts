@@ -7,7 +7,7 @@ export interface paths {
   "/v1/videos/generations": {
     /**
      * Create a video generation
-     * @description Validates, routes (text-to-video, first frame, first + last frame, continuation) and quotes the request, then queues it. Unknown fields are refused. Media URLs may be http(s) URLs, URLs from /v1/files, or data: URIs. Defaults: resolution 1080P, duration 5, size 16:9 (text-to-video only), prompt_extend true, watermark false, seed random.
+     * @description One endpoint for the Wan2.7 family, selected by `model`: `wan2.7` (text-to-video, first frame, first + last frame, continuation), `wan2.7-r2v` (reference-to-video) and `wan2.7-videoedit` (video editing); GET /v1/models lists them with their limits and prices. Validates, routes and quotes the request (the hold is the model's upper bound of what it may bill), then queues it. Unknown fields are refused, and fields another model of the family takes are refused with `unsupported_for_model`. Media URLs may be http(s) URLs, URLs from /v1/files, or data: URIs. wan2.7 defaults: resolution 1080P, duration 5, size 16:9 (text-to-video only), prompt_extend true, watermark false, seed random.
      */
     post: operations["createGeneration"];
   };
@@ -206,6 +206,8 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    /** @description The create body of any model of the family, told apart by `model`. */
+    CreateVideoGenerationRequest: components["schemas"]["CreateGenerationRequest"] | components["schemas"]["CreateReferenceToVideoRequest"] | components["schemas"]["CreateVideoEditRequest"];
     CreateGenerationRequest: {
       /**
        * @description The model: `wan2.7` (text-to-video, image-to-video and continuation, chosen by the media given).
@@ -232,10 +234,128 @@ export interface components {
       video_urls?: string[];
       /** @description Text-to-video: background music; image-to-video: driving audio (WAV or MP3, 2..30 s). Not with a video. */
       audio_url?: string;
-      /** @description Output resolution: 720P or 1080P (default 1080P), in any letter case. */
-      resolution?: string;
       /** @description Seconds of output (default 5). For a continuation, the total length including the input clip. */
       duration?: number;
+      /** @description Output resolution: 720P or 1080P (default 1080P), in any letter case. */
+      resolution?: string;
+      /**
+       * @description Aspect ratio (default 16:9); text-to-video only (image-to-video keeps the input aspect).
+       * @enum {string}
+       */
+      size?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+      /**
+       * @description Alias of `size`.
+       * @enum {string}
+       */
+      aspect_ratio?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+      /** @description Intelligent prompt rewriting (default true). */
+      prompt_extend?: boolean;
+      /** @description Adds an "AI Generated" mark, lower right (default false). */
+      watermark?: boolean;
+      /** @description Random seed (default: random). */
+      seed?: number;
+      /**
+       * Format: uri
+       * @description Webhook for the terminal state (default: the key's webhook URL).
+       */
+      callback_url?: string;
+      /**
+       * Format: uri
+       * @description Alias of `callback_url`.
+       */
+      webhook?: string;
+    };
+    /** @description wan2.7-r2v: reference-to-video. 1..5 references (images and videos together), at least one of them not a first frame. */
+    CreateReferenceToVideoRequest: {
+      /** @constant */
+      model: "wan2.7-r2v";
+      /** @description Required. Name the references "Image 1", "Image 2"… and "Video 1", "Video 2"…, counted per kind in the order given (the first frame is not counted). */
+      prompt: string;
+      negative_prompt?: string;
+      /** @description Reference images (role `reference_image`, the default) and at most one `first_frame`. Not together with `image_urls`. */
+      image_with_roles?: ({
+          /** @description An http(s) URL, a base64 `data:` URI, or an uploaded file's URL or id (`file_…`). */
+          url: string;
+          /**
+           * @default reference_image
+           * @enum {string}
+           */
+          role?: "reference_image" | "first_frame";
+          /** @description Only on `reference_image` items. */
+          reference_voice?: string;
+        })[];
+      /** @description Plain reference images. Not together with `image_with_roles`. */
+      image_urls?: string[];
+      /** @description Reference videos (MP4/MOV, 1..30 s); their own sound is their voice. */
+      video_urls?: string[];
+      /** @description Reference videos with a voice each. Not together with `video_urls`. */
+      video_with_roles?: {
+          /** @description An http(s) URL, a base64 `data:` URI, or an uploaded file's URL or id (`file_…`). */
+          url: string;
+          /** @description A WAV or MP3 voice for this reference, 1..10 s. */
+          reference_voice?: string;
+        }[];
+      /** @description Seconds, 2..15 (2..10 with any reference video). Default 5. */
+      duration?: number;
+      /** @description Output resolution: 720P or 1080P (default 1080P), in any letter case. */
+      resolution?: string;
+      /**
+       * @description Aspect ratio (default 16:9); text-to-video only (image-to-video keeps the input aspect).
+       * @enum {string}
+       */
+      size?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+      /**
+       * @description Alias of `size`.
+       * @enum {string}
+       */
+      aspect_ratio?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+      /** @description Intelligent prompt rewriting (default true). */
+      prompt_extend?: boolean;
+      /** @description Adds an "AI Generated" mark, lower right (default false). */
+      watermark?: boolean;
+      /** @description Random seed (default: random). */
+      seed?: number;
+      /**
+       * Format: uri
+       * @description Webhook for the terminal state (default: the key's webhook URL).
+       */
+      callback_url?: string;
+      /**
+       * Format: uri
+       * @description Alias of `callback_url`.
+       */
+      webhook?: string;
+    };
+    /** @description wan2.7-videoedit: edit a video by instruction and reference images. `size` omitted: the output follows the source aspect. */
+    CreateVideoEditRequest: {
+      /** @constant */
+      model: "wan2.7-videoedit";
+      /** @description The edit to make. Omitted: the model applies a default style transfer. */
+      prompt?: string;
+      negative_prompt?: string;
+      /** @description Required: the source video (MP4/MOV, 2..10 s). Only the first is used, as for continuation. */
+      video_urls: string[];
+      /** @description 0..4 reference images (e.g. the clothes to put on). */
+      image_urls?: string[];
+      /** @description The same reference images in the role form; only `reference_image`. Not together with `image_urls`. */
+      image_with_roles?: {
+          /** @description An http(s) URL, a base64 `data:` URI, or an uploaded file's URL or id (`file_…`). */
+          url: string;
+          /**
+           * @default reference_image
+           * @constant
+           */
+          role?: "reference_image";
+        }[];
+      /** @description 0 (default): keep the source length; 2..10: cut the output to this many seconds from the start (not longer than the source). */
+      duration?: number;
+      /**
+       * @description `auto` (default): the model decides the sound; `origin`: keep the source audio.
+       * @enum {string}
+       */
+      audio_setting?: "auto" | "origin";
+      /** @description Output resolution: 720P or 1080P (default 1080P), in any letter case. */
+      resolution?: string;
       /**
        * @description Aspect ratio (default 16:9); text-to-video only (image-to-video keeps the input aspect).
        * @enum {string}
@@ -332,7 +452,7 @@ export interface components {
      * @description The machine code of a failure: stable, one per rule. `permanent`: the same request (or task) fails the same way again; `retryable`: it may succeed later unchanged (failed tasks are retried by the server first). New reasons may be added: handle an unknown one by the error's `type`. An upstream's own error codes are never reasons: DashScope's are mapped to these and quoted in `message`; a relay upstream's reason passes through when it is one of these, else it becomes `upstream_invalid_request` with the original in `message`.
      * @enum {string}
      */
-    ErrorReason: "required" | "invalid_type" | "invalid_value" | "too_short" | "too_long" | "too_few" | "too_many" | "out_of_range" | "unknown_field" | "conflicting_alias" | "duplicate_role" | "mixed_media_not_allowed" | "unsupported_url_scheme" | "invalid_json" | "forbidden_key" | "unsupported_content_type" | "invalid_content_length" | "bad_request" | "request_timeout" | "headers_too_large" | "path_segment_too_long" | "invalid_path" | "body_too_large" | "too_precise" | "negative_balance" | "balance_too_large" | "invalid_upload" | "empty_file" | "invalid_data_uri" | "media_too_large" | "unsupported_format" | "unreadable_media" | "bad_dimensions" | "bad_aspect_ratio" | "bad_duration" | "duration_too_short" | "url_not_allowed" | "fetch_failed" | "fetch_timeout" | "too_many_redirects" | "file_not_found" | "file_expired" | "public_base_url_required" | "missing_api_key" | "invalid_api_key" | "insufficient_scope" | "invalid_signature" | "insufficient_balance" | "rate_limit_exceeded" | "queue_full" | "key_not_found" | "invalid_session" | "cross_site_request" | "key_unlimited" | "idempotency_key_reused" | "task_not_found" | "model_not_found" | "route_not_found" | "result_not_ready" | "no_result" | "result_expired" | "not_cancellable" | "task_already_finished" | "task_not_finished" | "no_callback_url" | "range_not_satisfiable" | "precondition_failed" | "internal" | "engine_error" | "too_many_attempts" | "bad_output" | "render_failed" | "missing_input" | "not_pollable" | "bad_engine_state" | "console_not_built" | "content_moderation" | "upstream_invalid_parameter" | "upstream_bad_request" | "upstream_invalid_request" | "upstream_error" | "upstream_failed" | "upstream_cancelled" | "upstream_task_expired" | "upstream_channel_removed" | "upstream_create_unreconciled" | "result_download_failed" | "bad_upstream_output" | "bad_upstream_reply" | "upstream_auth" | "upstream_payment_required" | "upstream_invalid_api_key" | "upstream_access_denied" | "upstream_arrearage" | "upstream_not_found";
+    ErrorReason: "required" | "invalid_type" | "invalid_value" | "too_short" | "too_long" | "too_few" | "too_many" | "out_of_range" | "unknown_field" | "conflicting_alias" | "duplicate_role" | "mixed_media_not_allowed" | "unsupported_for_model" | "reference_required" | "too_many_references" | "voice_not_allowed" | "unsupported_url_scheme" | "invalid_json" | "forbidden_key" | "unsupported_content_type" | "invalid_content_length" | "bad_request" | "request_timeout" | "headers_too_large" | "path_segment_too_long" | "invalid_path" | "body_too_large" | "too_precise" | "negative_balance" | "balance_too_large" | "invalid_upload" | "empty_file" | "invalid_data_uri" | "media_too_large" | "unsupported_format" | "unreadable_media" | "bad_dimensions" | "bad_aspect_ratio" | "bad_duration" | "duration_too_short" | "duration_too_long" | "url_not_allowed" | "fetch_failed" | "fetch_timeout" | "too_many_redirects" | "file_not_found" | "file_expired" | "public_base_url_required" | "missing_api_key" | "invalid_api_key" | "insufficient_scope" | "invalid_signature" | "insufficient_balance" | "rate_limit_exceeded" | "queue_full" | "key_not_found" | "invalid_session" | "cross_site_request" | "key_unlimited" | "idempotency_key_reused" | "task_not_found" | "model_not_found" | "route_not_found" | "result_not_ready" | "no_result" | "result_expired" | "not_cancellable" | "task_already_finished" | "task_not_finished" | "no_callback_url" | "range_not_satisfiable" | "precondition_failed" | "internal" | "engine_error" | "too_many_attempts" | "bad_output" | "render_failed" | "missing_input" | "not_pollable" | "bad_engine_state" | "console_not_built" | "content_moderation" | "upstream_invalid_parameter" | "upstream_bad_request" | "upstream_invalid_request" | "upstream_error" | "upstream_failed" | "upstream_cancelled" | "upstream_task_expired" | "upstream_channel_removed" | "upstream_create_unreconciled" | "result_download_failed" | "bad_upstream_output" | "bad_upstream_reply" | "upstream_auth" | "upstream_payment_required" | "upstream_invalid_api_key" | "upstream_access_denied" | "upstream_arrearage" | "model_not_available" | "upstream_not_found";
     /** @description A generation task (spec section 3). */
     Task: {
       /** @description `task_` + a 26-character ULID. */
@@ -343,10 +463,13 @@ export interface components {
        */
       status: "pending" | "processing" | "completed" | "failed" | "cancelled";
       progress: number;
+      /**
+       * @description wan2.7: `t2v`, `i2v_first_frame`, `i2v_first_last`, `video_continuation`; wan2.7-r2v: `r2v`, `r2v_first_frame`; wan2.7-videoedit: `video_edit`.
+       * @enum {string}
+       */
+      mode: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation" | "r2v" | "r2v_first_frame" | "video_edit";
       /** @enum {string} */
-      mode: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation";
-      /** @constant */
-      model: "wan2.7";
+      model: "wan2.7" | "wan2.7-r2v" | "wan2.7-videoedit";
       engine: {
         id: string;
         description: string;
@@ -369,13 +492,18 @@ export interface components {
       parameters: {
         /** @enum {string} */
         resolution: "720P" | "1080P";
-        /** @description Seconds. */
+        /** @description Seconds (wan2.7-videoedit: 0 = the length of the source video). */
         duration: number;
         /**
-         * @description Text-to-video only.
+         * @description Where it applies: text-to-video, wan2.7-r2v without a first frame, wan2.7-videoedit when given.
          * @enum {string}
          */
         size?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+        /**
+         * @description wan2.7-videoedit only.
+         * @enum {string}
+         */
+        audio_setting?: "auto" | "origin";
         prompt_extend: boolean;
         watermark: boolean;
         seed: number;
@@ -387,9 +515,17 @@ export interface components {
         image_with_roles?: ({
             url: string;
             /** @enum {string} */
-            role: "first_frame" | "last_frame";
+            role: "first_frame" | "last_frame" | "reference_image";
+            reference_voice?: string;
           })[];
+        /** @description wan2.7-videoedit: the reference images. */
+        image_urls?: string[];
         video_urls?: string[];
+        /** @description wan2.7-r2v: reference videos with their voices. */
+        video_with_roles?: {
+            url: string;
+            reference_voice?: string;
+          }[];
         audio_url?: string;
       };
       warnings?: string[];
@@ -462,10 +598,13 @@ export interface components {
          */
         status: "pending" | "processing" | "completed" | "failed" | "cancelled";
         progress: number;
+        /**
+         * @description wan2.7: `t2v`, `i2v_first_frame`, `i2v_first_last`, `video_continuation`; wan2.7-r2v: `r2v`, `r2v_first_frame`; wan2.7-videoedit: `video_edit`.
+         * @enum {string}
+         */
+        mode: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation" | "r2v" | "r2v_first_frame" | "video_edit";
         /** @enum {string} */
-        mode: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation";
-        /** @constant */
-        model: "wan2.7";
+        model: "wan2.7" | "wan2.7-r2v" | "wan2.7-videoedit";
         engine: {
           id: string;
           description: string;
@@ -488,13 +627,18 @@ export interface components {
         parameters: {
           /** @enum {string} */
           resolution: "720P" | "1080P";
-          /** @description Seconds. */
+          /** @description Seconds (wan2.7-videoedit: 0 = the length of the source video). */
           duration: number;
           /**
-           * @description Text-to-video only.
+           * @description Where it applies: text-to-video, wan2.7-r2v without a first frame, wan2.7-videoedit when given.
            * @enum {string}
            */
           size?: "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+          /**
+           * @description wan2.7-videoedit only.
+           * @enum {string}
+           */
+          audio_setting?: "auto" | "origin";
           prompt_extend: boolean;
           watermark: boolean;
           seed: number;
@@ -506,9 +650,17 @@ export interface components {
           image_with_roles?: ({
               url: string;
               /** @enum {string} */
-              role: "first_frame" | "last_frame";
+              role: "first_frame" | "last_frame" | "reference_image";
+              reference_voice?: string;
             })[];
+          /** @description wan2.7-videoedit: the reference images. */
+          image_urls?: string[];
           video_urls?: string[];
+          /** @description wan2.7-r2v: reference videos with their voices. */
+          video_with_roles?: {
+              url: string;
+              reference_voice?: string;
+            }[];
           audio_url?: string;
         };
         warnings?: string[];
@@ -783,9 +935,11 @@ export interface components {
        * @enum {string}
        */
       operation: "video_generation";
+      /** @description What the model does. */
+      summary: string;
       modes: ({
           /** @enum {string} */
-          id: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation";
+          id: "t2v" | "i2v_first_frame" | "i2v_first_last" | "video_continuation" | "r2v" | "r2v_first_frame" | "video_edit";
           name: string;
           /** @description Inputs this mode needs. */
           requires: string[];
@@ -799,8 +953,10 @@ export interface components {
       default_resolution: "720P" | "1080P";
       sizes: ("16:9" | "9:16" | "1:1" | "4:3" | "3:4")[];
       defaults: {
+        /** @description Seconds (wan2.7-videoedit: 0 = the length of the source video). */
         duration: number;
-        size: string;
+        /** @description null: the output follows the source video unless a size is given (wan2.7-videoedit). */
+        size: string | null;
         prompt_extend: boolean;
         watermark: boolean;
       };
@@ -810,24 +966,54 @@ export interface components {
           min: number;
           max: number;
         };
+        /** @description wan2.7-r2v: seconds when any reference video is given. */
+        duration_with_reference_video?: {
+          min: number;
+          max: number;
+        };
+        /** @description wan2.7-r2v: reference images and videos together (a first frame not counted). */
+        references?: {
+          min: number;
+          max: number;
+        };
+        /** @description wan2.7-videoedit. */
+        reference_images?: {
+          min: number;
+          max: number;
+        };
         prompt_max_chars: number;
         negative_prompt_max_chars: number;
+        /** @description Per kind of input the model takes: the limits checked after probing. */
         media: {
-          image: {
+          image?: {
             max_bytes: number;
             min_side?: number;
             max_side?: number;
             min_seconds?: number;
             max_seconds?: number;
           };
-          video: {
+          video?: {
             max_bytes: number;
             min_side?: number;
             max_side?: number;
             min_seconds?: number;
             max_seconds?: number;
           };
-          audio: {
+          audio?: {
+            max_bytes: number;
+            min_side?: number;
+            max_side?: number;
+            min_seconds?: number;
+            max_seconds?: number;
+          };
+          reference_video?: {
+            max_bytes: number;
+            min_side?: number;
+            max_side?: number;
+            min_seconds?: number;
+            max_seconds?: number;
+          };
+          reference_voice?: {
             max_bytes: number;
             min_side?: number;
             max_side?: number;
@@ -839,7 +1025,7 @@ export interface components {
       pricing: {
         currency: string;
         /**
-         * @description Prices are per second of output.
+         * @description Prices are per billed second.
          * @constant
          */
         unit: "second";
@@ -853,6 +1039,8 @@ export interface components {
             amount_minor: number;
           };
         };
+        /** @description Which seconds are billed (the model's rule). */
+        billing: string;
       };
       /** @description Where new tasks of this model run. */
       engine: {
@@ -992,7 +1180,7 @@ export interface operations {
 
   /**
    * Create a video generation
-   * @description Validates, routes (text-to-video, first frame, first + last frame, continuation) and quotes the request, then queues it. Unknown fields are refused. Media URLs may be http(s) URLs, URLs from /v1/files, or data: URIs. Defaults: resolution 1080P, duration 5, size 16:9 (text-to-video only), prompt_extend true, watermark false, seed random.
+   * @description One endpoint for the Wan2.7 family, selected by `model`: `wan2.7` (text-to-video, first frame, first + last frame, continuation), `wan2.7-r2v` (reference-to-video) and `wan2.7-videoedit` (video editing); GET /v1/models lists them with their limits and prices. Validates, routes and quotes the request (the hold is the model's upper bound of what it may bill), then queues it. Unknown fields are refused, and fields another model of the family takes are refused with `unsupported_for_model`. Media URLs may be http(s) URLs, URLs from /v1/files, or data: URIs. wan2.7 defaults: resolution 1080P, duration 5, size 16:9 (text-to-video only), prompt_extend true, watermark false, seed random.
    */
   createGeneration: {
     parameters: {
@@ -1007,7 +1195,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        "application/json": components["schemas"]["CreateGenerationRequest"];
+        "application/json": components["schemas"]["CreateVideoGenerationRequest"];
       };
     };
     responses: {
