@@ -41,13 +41,14 @@ afterAll(async () => {
 
 describe('admin key use cases', () => {
   it('an unknown key id is a 404 key_not_found naming key_id, for get, update, revoke and credit alike', async () => {
+    // Each call starts only when awaited, so no rejection waits unhandled behind another.
     for (const attempt of [
-      getApiKey(deps, 'key_unknown'),
-      updateApiKey(deps, 'key_unknown', { name: 'x' }),
-      revokeApiKey(deps, 'key_unknown'),
-      creditApiKey(deps, 'key_unknown', { amountMinor: 100 }),
+      () => getApiKey(deps, 'key_unknown'),
+      () => updateApiKey(deps, 'key_unknown', { name: 'x' }),
+      () => revokeApiKey(deps, 'key_unknown'),
+      () => creditApiKey(deps, 'key_unknown', { amountMinor: 100 }),
     ]) {
-      expect(await failure(attempt)).toMatchObject({ code: 'not_found', param: 'key_id', reason: 'key_not_found' });
+      expect(await failure(attempt())).toMatchObject({ code: 'not_found', param: 'key_id', reason: 'key_not_found' });
     }
   });
 
