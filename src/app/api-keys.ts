@@ -74,10 +74,10 @@ export function requireScope(key: ApiKey, scope: Scope): void {
 }
 
 /** Per-key requests per minute; 429 with Retry-After when the budget is spent. */
-export function enforceRateLimit(deps: Pick<AppDeps, 'rateLimiter' | 'clock'>, key: ApiKey): void {
+export async function enforceRateLimit(deps: Pick<AppDeps, 'rateLimiter' | 'clock'>, key: ApiKey): Promise<void> {
   const perMinute = key.limits.requestsPerMinute;
   if (perMinute === null) return;
-  const taken = deps.rateLimiter.take(key.id, perMinute, deps.clock.nowMs());
+  const taken = await deps.rateLimiter.take(key.id, perMinute, deps.clock.nowMs());
   if (!taken.ok) {
     throw new AppError('rate_limited', `Rate limit of ${perMinute} requests per minute exceeded`, {
       reason: 'rate_limit_exceeded',

@@ -29,6 +29,6 @@ export async function requireKey(deps: AuthDeps, request: FastifyRequest, scope:
     requireSameOrigin(request, deps, { strict: true });
   }
   requireScope(key, scope);
-  enforceRateLimit(deps, key);
+  await enforceRateLimit(deps, key);
   return key;
 }
