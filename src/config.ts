@@ -23,6 +23,20 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
     .optional(),
+  /** redis://… : per-minute request limits counted once for every API process (else per process). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  /** Set: GET /metrics, /healthz and /readyz also on this port, without a key (bind it to a private address). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** SIGTERM: the whole drain may take this long; past it (or on a second signal) the process exits at once. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** SIGTERM: a running render that cannot resume elsewhere gets this long to finish before it is handed back. */
+  SHUTDOWN_TASK_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** auto: human-readable lines when stdout is a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   PUBLIC_BASE_URL: baseUrlSchema.optional(),
   WANGATE_ADMIN_KEY: z.string().min(16).optional(),
   WANGATE_SIGNING_SECRET: z.string().min(16).optional(),
@@ -91,6 +105,13 @@ export interface Config {
   dataDir: string;
   /** Set: the PostgreSQL store; unset: the SQLite file in dataDir. */
   databaseUrl: string | undefined;
+  /** Set: the shared Redis rate limiter; unset: per-process counting. */
+  redisUrl: string | undefined;
+  metricsPort: number | undefined;
+  metricsHost: string;
+  shutdownTimeoutMs: number;
+  shutdownTaskGraceMs: number;
+  logFormat: 'auto' | 'json' | 'pretty';
   publicBaseUrl: string | undefined;
   adminKey: string | undefined;
   signingSecret: string | undefined;
@@ -196,6 +217,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownTaskGraceMs: e.SHUTDOWN_TASK_GRACE_MS,
+    logFormat: e.LOG_FORMAT,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     adminKey: e.WANGATE_ADMIN_KEY,
     signingSecret: e.WANGATE_SIGNING_SECRET,

@@ -1,8 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import { ensureAdminKey } from './app/api-keys.js';
 import type { AppDeps } from './app/deps.js';
 import type { Clock } from './domain/ports.js';
 import { parseConfig, parseMcpConfig, type Config } from './config.js';
-import { buildHttpApp, type RouteInfo } from './http/build-http-app.js';
+import { buildHttpApp, buildOpsApp, type RouteInfo } from './http/build-http-app.js';
 import { buildServices } from './services.js';
 import { newId } from './domain/ids.js';
 import { startMaintenanceLoop } from './worker/maintenance-loop.js';
@@ -13,9 +14,18 @@ export interface RunningServer {
   url: string;
   /** Every HTTP route this server answers. */
   routes: RouteInfo[];
+  /** The metrics port (METRICS_PORT: /metrics, /healthz, /readyz without a key); undefined when not set. */
+  metricsUrl: string | undefined;
   /** The use-case dependencies (in-process callers, e.g. tests stepping background duties). */
   deps: AppDeps;
+  /** Stops at once (tests): running steps get a short grace, their leases cover the rest. */
   stop(): Promise<void>;
+  /**
+   * Graceful shutdown (SIGTERM): /readyz turns 503, no new requests or tasks are taken, requests in
+   * flight finish, event streams close with a retry hint, running tasks are handed back to the queue
+   * (a local render first gets SHUTDOWN_TASK_GRACE_MS to finish), then everything closes.
+   */
+  drain(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -35,14 +45,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Background duties beside the workers (each is a single-step function of its use case).
   const maintenance = opts.maintenance === false ? null : startMaintenanceLoop(deps, maintenanceSteps(deps, newId('wrk')), 1000);
   const routes: RouteInfo[] = [];
-  const app = opts.workOnly ? null : buildHttpApp(deps, { logLevel: config.logLevel, requestTimeoutMs: config.httpRequestTimeoutMs, headersTimeoutMs: config.httpHeadersTimeoutMs }, routes);
+  const httpOptions = { logLevel: config.logLevel, requestTimeoutMs: config.httpRequestTimeoutMs, headersTimeoutMs: config.httpHeadersTimeoutMs, logger: services.logger };
+  const app = opts.workOnly ? null : buildHttpApp(deps, httpOptions, routes);
   let url = '';
   if (app) {
     await app.listen({ port: config.port, host: config.host });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    url = `http://localhost:${port}`;
+    url = `http://localhost:${boundPort(app.server.address(), config.port)}`;
     services.setBaseUrl(url);
+  }
+  // Worker processes have no API port: this is how they are scraped and probed.
+  const opsApp = config.metricsPort === undefined ? null : buildOpsApp(deps, services.logger);
+  let metricsUrl: string | undefined;
+  if (opsApp) {
+    await opsApp.listen({ port: config.metricsPort!, host: config.metricsHost });
+    metricsUrl = `http://${config.metricsHost.includes(':') ? `[${config.metricsHost}]` : config.metricsHost}:${boundPort(opsApp.server.address(), config.metricsPort!)}`;
   }
   if (adminSecret) {
     process.stdout.write(`\nwangate: created the admin API key (shown once, keep it):\n  ${adminSecret}\n`);
@@ -51,17 +67,32 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     process.stdout.write(`wangate: listening on ${url} (engine: ${deps.engine.id}, data: ${config.dataDir})\n`);
     process.stdout.write(`wangate: web console at ${url}/console/ (sign in with an API key${adminSecret ? ', e.g. the admin key above' : ''})\n`);
   }
+  if (metricsUrl) process.stdout.write(`wangate: metrics, health and readiness on ${metricsUrl}\n`);
   return {
     url,
+    metricsUrl,
     routes,
     deps,
     async stop() {
       await app?.close();
+      await opsApp?.close();
       await pool.stop();
       await maintenance?.stop();
       await services.close();
     },
+    async drain() {
+      deps.lifecycle.draining = true;
+      deps.log.info({}, 'draining: finishing requests in flight, handing running tasks back');
+      await Promise.all([app?.close(), pool.drain(config.shutdownTaskGraceMs)]);
+      await maintenance?.stop();
+      await opsApp?.close();
+      await services.close();
+    },
   };
+}
+
+function boundPort(address: string | AddressInfo | null, configured: number): number {
+  return typeof address === 'object' && address ? address.port : configured;
 }
 
 const usage = `usage: wangate <command>
@@ -107,11 +138,30 @@ export async function main(argv: string[]): Promise<void> {
     await ensureConsoleBuilt({ quiet: true }).catch((err: Error) => process.stderr.write(`wangate: the web console could not be built: ${err.message}\n`));
   }
   const server = await startServer(config, { workOnly: command === 'work' });
-  const shutdown = () => {
-    void server.stop().then(() => process.exit(0));
+  let draining = false;
+  // First signal: drain (bounded by SHUTDOWN_TIMEOUT_MS). A second one: exit at once; leases then
+  // run out as after a crash and other workers take the tasks over.
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (draining) {
+      process.stderr.write(`wangate: ${signal} again: exiting now\n`);
+      process.exit(1);
+    }
+    draining = true;
+    process.stderr.write(`wangate: ${signal}: draining (again to exit at once)\n`);
+    setTimeout(() => {
+      process.stderr.write(`wangate: still draining after ${config.shutdownTimeoutMs} ms: exiting now\n`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    server.drain().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`wangate: draining failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));

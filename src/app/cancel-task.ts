@@ -2,8 +2,9 @@ import { AppError } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
 import type { AppDeps } from './deps.js';
 import { findOwnTask } from './get-task.js';
+import { recordTaskEnd, type TaskMetricsDeps } from './task-metrics.js';
 
-export type CancelTaskDeps = Pick<AppDeps, 'tasks' | 'clock' | 'engines' | 'events'>;
+export type CancelTaskDeps = Pick<AppDeps, 'tasks' | 'clock' | 'engines' | 'events'> & TaskMetricsDeps;
 
 /**
  * Cancels a task: a queued one at once; a local render is stopped (its worker sees the cancel); an
@@ -35,8 +36,9 @@ export async function cancelTask(deps: CancelTaskDeps, input: { keyId: string; t
   throw new AppError('conflict', `The task is already ${current.status}`, { reason: 'task_already_finished' });
 }
 
-async function cancelled(deps: Pick<AppDeps, 'tasks' | 'events'>, taskId: string): Promise<Task> {
+async function cancelled(deps: Pick<AppDeps, 'tasks' | 'events'> & TaskMetricsDeps, taskId: string): Promise<Task> {
   const task = (await deps.tasks.getTask(taskId))!;
   deps.events.publish({ taskId, status: 'cancelled', progress: task.progress });
+  recordTaskEnd(deps, task, 'cancelled', task.completedAtMs ?? task.updatedAtMs, 0);
   return task;
 }

@@ -13,7 +13,7 @@ import { discardFiles, rehostDataUris, type RehostDeps } from './rehost-data-uri
 export const idempotencyWindowMs = 24 * 3600 * 1000;
 
 export type CreateTaskDeps = RehostDeps &
-  Pick<AppDeps, 'tasks' | 'clock' | 'prices' | 'engine' | 'billing' | 'events' | 'randomSeed' | 'notifyWork'>;
+  Pick<AppDeps, 'tasks' | 'clock' | 'prices' | 'engine' | 'billing' | 'events' | 'randomSeed' | 'notifyWork' | 'metrics'>;
 
 export interface CreateTaskInput {
   key: ApiKey;
@@ -86,6 +86,7 @@ export async function createTask(deps: CreateTaskDeps, input: CreateTaskInput): 
     case 'created':
       deps.events.publish({ taskId: task.id, status: 'pending', progress: 0 });
       deps.notifyWork();
+      deps.metrics.taskCreated(task.engine, task.mode);
       return { task: outcome.task, created: true };
     case 'existing':
       return { task: outcome.task, created: false };

@@ -20,7 +20,7 @@ export interface DeliverOptions {
 }
 
 export type DeliverWebhooksDeps = DescribeTaskDeps &
-  Pick<AppDeps, 'tasks' | 'keys' | 'webhooks' | 'webhookSender' | 'clock' | 'log' | 'notifications'>;
+  Pick<AppDeps, 'tasks' | 'keys' | 'webhooks' | 'webhookSender' | 'clock' | 'log' | 'notifications' | 'metrics'>;
 
 /** A Retry-After the receiver asks for is honoured up to this. */
 const maxRetryAfterMs = 24 * 3600 * 1000;
@@ -53,6 +53,7 @@ async function deliverOne(deps: DeliverWebhooksDeps, workerId: string, render: T
   const nextAttemptAtMs = outcome.ok || outcome.permanent ? null : nextAttemptAt(deps, d.attempts + 1, nowMs, outcome.retryAfterMs);
   await deps.webhooks.recordAttempt(d.id, workerId, { ok: outcome.ok, statusCode: outcome.statusCode, error: outcome.error, nextAttemptAtMs }, nowMs);
   const log = { deliveryId: d.id, taskId: d.taskId, attempt: d.attempts + 1, statusCode: outcome.statusCode, error: outcome.error };
+  deps.metrics.webhookDelivery(outcome.ok ? 'delivered' : nextAttemptAtMs === null ? 'given_up' : 'retrying');
   if (outcome.ok) deps.log.info(log, 'webhook delivered');
   else if (nextAttemptAtMs === null) deps.log.warn(log, 'webhook delivery given up');
   else deps.log.info({ ...log, nextAttemptAtMs }, 'webhook attempt failed; will retry');

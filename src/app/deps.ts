@@ -8,6 +8,7 @@ import type {
   KeyStore,
   LedgerStore,
   MediaFetcher,
+  Metrics,
   MediaProber,
   RateLimiter,
   SessionStore,
@@ -23,6 +24,23 @@ export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  /** A logger whose every line carries these fields (a task's id, a request's id). */
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** One dependency GET /readyz looks at. */
+export interface ReadinessCheck {
+  name: string;
+  /** false: reported, but the process stays ready without it (its users fail open). */
+  required: boolean;
+  check(): Promise<void>;
+}
+
+/** The process's state as load balancers see it. */
+export interface Lifecycle {
+  /** Set on SIGTERM: not ready, no new work taken. */
+  draining: boolean;
+  readinessChecks: ReadinessCheck[];
 }
 
 export interface Retention {
@@ -77,6 +95,8 @@ export interface AppDeps {
   /** Off: no holds, no balance checks (the ledger stays empty). */
   billing: boolean;
   log: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
   leaseMs: number;
   resultUrlTtlMs: number;
   retention: Retention;

@@ -9,17 +9,20 @@ import type { AppDeps } from './deps.js';
 import { upstreamMediaUrls, type UpstreamMediaDeps } from './media-sources.js';
 import { prepareInputs, type PrepareInputsDeps } from './prepare-inputs.js';
 import { TaskLease, type TaskLeaseDeps } from './task-lease.js';
+import { recordTaskEnd, recordTaskStart, type TaskMetricsDeps } from './task-metrics.js';
 
 export type StepOutcome = 'idle' | 'completed' | 'failed' | 'cancelled' | 'lost' | 'retry' | 'requeued';
 
 /** What settling a claimed task touches: its row (and hold), its events, its blobs, the log. */
-type SettleDeps = Pick<AppDeps, 'tasks' | 'clock' | 'events' | 'blobs' | 'log'>;
+type SettleDeps = Pick<AppDeps, 'tasks' | 'clock' | 'events' | 'blobs' | 'log' | 'notifyWork'> & TaskMetricsDeps;
 
 export type RunTaskStepDeps = SettleDeps & TaskLeaseDeps & PrepareInputsDeps & UpstreamMediaDeps;
 
 export interface StepOptions {
   /** Least time between two polls of an upstream engine (an engine may also wait inside poll). */
   pollIntervalMs: number;
+  /** Shutting down: hand the task back once it can resume elsewhere (`started`), or at once (`deadline`). */
+  drain?: { started: AbortSignal; deadline: AbortSignal };
 }
 
 function toFailure(e: unknown): Failure {
@@ -55,12 +58,16 @@ export async function runTaskStep(
   if (!task) return 'idle';
   // There may be more work: let another idle slot look (claims chain until the queue is empty).
   onClaimed();
+  // Every line about this task carries its id.
+  deps = { ...deps, log: deps.log.child({ taskId: task.id, workerId }) };
   deps.events.publish({ taskId: task.id, status: 'processing', progress: task.progress });
+  recordTaskStart(deps, task);
   if (task.attempts > maxAttempts) {
     await fail(deps, task, workerId, { code: 'internal', message: `Gave up after ${maxAttempts} attempts`, reason: 'too_many_attempts' });
     return 'failed';
   }
   const lease = new TaskLease(deps, task, workerId);
+  if (opts.drain) lease.handBackOn(opts.drain.deadline);
   const workPath = await deps.blobs.pathFor(`work/${task.id}/${workerId}-${task.attempts}.mp4`);
   try {
     const step = await drive(deps, engine, lease, workPath, opts);
@@ -81,11 +88,12 @@ export async function runTaskStep(
         return await complete(deps, task, workerId, step.output);
     }
   } catch (e) {
+    if (lease.handedBack) return handBack(deps, task, workerId, lease.progress);
     if (lease.lost) return 'lost';
     const error = toFailure(e);
     // Bad media, bad parameters, moderation: the catalogue calls them permanent, retrying cannot help.
     if (!isRetryable(error.reason) || task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
-    deps.log.warn({ taskId: task.id, attempt: task.attempts, err: String(e) }, 'task attempt failed; retrying');
+    deps.log.warn({ attempt: task.attempts, err: String(e) }, 'task attempt failed; retrying');
     return retry(deps, task, workerId, error);
   } finally {
     lease.stop();
@@ -108,9 +116,14 @@ async function drive(deps: RunTaskStepDeps, engine: Engine, lease: TaskLease, ou
   };
   const ctx = lease.context();
   let step = task.engineState ? await engine.poll(job, task.engineState, ctx) : await engine.start(job, ctx);
-  while (step.kind === 'running' && !lease.lost) {
+  while (step.kind === 'running' && !lease.lost && !lease.handedBack) {
     lease.setProgress(step.progress);
     await lease.beat(step.state);
+    // Its state is saved: another worker resumes it from here.
+    if (opts.drain?.started.aborted) {
+      lease.handBack();
+      break;
+    }
     const started = Date.now();
     const state = step.state;
     step = await engine.poll(job, state, ctx);
@@ -148,9 +161,21 @@ async function complete(deps: SettleDeps & Pick<AppDeps, 'prober'>, task: Task, 
     return 'lost';
   }
   deps.events.publish({ taskId: task.id, status: 'completed', progress: 100 });
+  recordTaskEnd(deps, task, 'completed', deps.clock.nowMs(), costMinor);
   await deps.blobs.remove(`inputs/${task.id}`);
-  deps.log.info({ taskId: task.id, workerId }, 'task completed');
+  deps.log.info({}, 'task completed');
   return 'completed';
+}
+
+/** Shutting down: back to the queue, available at once, the attempt not counted (the next claim resumes it). */
+async function handBack(deps: SettleDeps, task: Task, workerId: string, progress: number): Promise<StepOutcome> {
+  const nowMs = deps.clock.nowMs();
+  const released = await deps.tasks.releaseTask(task.id, workerId, nowMs, nowMs, { countAttempt: false });
+  if (!released) return 'lost';
+  deps.events.publish({ taskId: task.id, status: 'pending', progress });
+  deps.notifyWork();
+  deps.log.info({}, 'task handed back (shutting down)');
+  return 'requeued';
 }
 
 /** Back to the queue for another attempt, or failed when the attempts are used up. */
@@ -158,7 +183,7 @@ async function retry(deps: SettleDeps, task: Task, workerId: string, error: Fail
   if (task.attempts >= maxAttempts) return failOutcome(deps, task, workerId, error);
   const nowMs = deps.clock.nowMs();
   const released = await deps.tasks.releaseTask(task.id, workerId, nowMs, nowMs + retryDelayMs(task.attempts), { countAttempt: true });
-  if (released) deps.log.warn({ taskId: task.id, reason: error.reason }, 'task will be retried');
+  if (released) deps.log.warn({ reason: error.reason }, 'task will be retried');
   return released ? 'retry' : 'lost';
 }
 
@@ -167,10 +192,12 @@ async function failOutcome(deps: SettleDeps, task: Task, workerId: string, error
 }
 
 async function fail(deps: SettleDeps, task: Task, workerId: string, error: Failure): Promise<boolean> {
-  const ok = await deps.tasks.failTask(task.id, ['processing'], workerId, deps.clock.nowMs(), error);
+  const nowMs = deps.clock.nowMs();
+  const ok = await deps.tasks.failTask(task.id, ['processing'], workerId, nowMs, error);
   if (ok) {
     deps.events.publish({ taskId: task.id, status: 'failed', progress: task.progress });
-    deps.log.info({ taskId: task.id, reason: error.reason }, 'task failed');
+    recordTaskEnd(deps, task, 'failed', nowMs, 0);
+    deps.log.info({ reason: error.reason }, 'task failed');
   }
   await deps.blobs.remove(`inputs/${task.id}`).catch(() => undefined);
   return ok;

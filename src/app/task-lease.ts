@@ -12,8 +12,11 @@ export class TaskLease {
   readonly abort = new AbortController();
   progress: number;
   lost = false;
+  /** The worker is shutting down and gives the task back (not lost: the release is still ours to make). */
+  handedBack = false;
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  private readonly cleanups: (() => void)[] = [];
 
   constructor(
     private readonly deps: TaskLeaseDeps,
@@ -31,6 +34,20 @@ export class TaskLease {
   private markLost(): void {
     if (this.lost) return;
     this.lost = true;
+    this.abort.abort();
+  }
+
+  /** Hands the task back when this signal aborts (the shutdown's deadline). */
+  handBackOn(signal: AbortSignal): void {
+    const listener = () => this.handBack();
+    if (signal.aborted) return listener();
+    signal.addEventListener('abort', listener, { once: true });
+    this.cleanups.push(() => signal.removeEventListener('abort', listener));
+  }
+
+  handBack(): void {
+    if (this.lost || this.handedBack) return;
+    this.handedBack = true;
     this.abort.abort();
   }
 
@@ -70,5 +87,6 @@ export class TaskLease {
   stop(): void {
     clearInterval(this.timer);
     this.unsubscribe();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
   }
 }

@@ -122,6 +122,8 @@ export interface TaskStore {
   cancelTask(id: string, from: TaskStatus[], nowMs: number): Promise<boolean>;
   /** Every pending task, ordered by key then id (the queue-position snapshot). */
   listPending(): Promise<{ id: string; keyId: string }[]>;
+  /** Pending and processing tasks per engine (metrics); engines with neither are left out. */
+  countActive(): Promise<{ engine: string; pending: number; running: number }[]>;
   /** Completed tasks whose result is older than beforeMs and not yet expired (retention sweep). */
   listResultsToExpire(beforeMs: number, limit: number): Promise<Task[]>;
   markResultExpired(id: string, nowMs: number): Promise<boolean>;
@@ -363,7 +365,37 @@ export interface TaskEvents {
   subscribe(taskId: string, listener: (event: TaskEvent) => void): () => void;
 }
 
+export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
+
 export interface RateLimiter {
   /** Takes one request from the key's per-minute budget; returns ms to wait when none is left. */
-  take(keyId: string, perMinute: number, nowMs: number): { ok: true } | { ok: false; retryAfterMs: number };
+  take(keyId: string, perMinute: number, nowMs: number): Promise<RateDecision>;
+}
+
+// ---------- observability ----------
+
+export type TaskOutcome = 'completed' | 'failed' | 'cancelled';
+export type UpstreamCallOutcome = 'ok' | 'throttled' | 'error';
+export type WebhookOutcome = 'delivered' | 'retrying' | 'given_up';
+
+/**
+ * Counters and timings the service exposes (GET /metrics). Labels are engine ids, modes, outcomes,
+ * route patterns, operator-named accounts and currencies: never a key, a prompt or a tenant's name.
+ */
+export interface Metrics {
+  httpRequest(method: string, route: string, status: number, durationMs: number): void;
+  taskCreated(engine: string, mode: string): void;
+  /** A task's first claim: how long it waited in the queue. */
+  taskStarted(engine: string, mode: string, queueWaitMs: number): void;
+  /** runMs is null for a task that never started (cancelled while queued). */
+  taskEnded(engine: string, mode: string, outcome: TaskOutcome, runMs: number | null, totalMs: number): void;
+  /** Replaces the queue gauges with the store's count of queued and running tasks per engine (before each scrape). */
+  queueDepth(counts: { engine: string; pending: number; running: number }[]): void;
+  upstreamCall(engine: string, account: string, outcome: UpstreamCallOutcome): void;
+  webhookDelivery(outcome: WebhookOutcome): void;
+  ledgerMovement(kind: 'captured' | 'released', currency: string, amountMinor: number): void;
+  /** A request the per-process limiter counted because the shared one (Redis) was unreachable. */
+  rateLimitFallback(): void;
+  /** Prometheus text exposition of everything above (and the process's own metrics). */
+  render(): Promise<{ contentType: string; text: string }>;
 }

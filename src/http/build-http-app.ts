@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app/deps.js';
 import { newId } from '../domain/ids.js';
 import { handleClientError, handleError, handleNotFound } from './error-response.js';
@@ -6,7 +6,6 @@ import { registerJsonBodyParser } from './json-body-parser.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key-routes.js';
 import { registerConsoleRoutes } from './routes/console-routes.js';
-import { api } from './openapi/api-catalogue.js';
 import { registerFileRoutes } from './routes/file-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerOpenApiRoutes } from './routes/openapi-routes.js';
@@ -18,6 +17,7 @@ import { registerVideoRoutes } from './routes/video-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerTaskEventRoutes } from './routes/task-event-routes.js';
 import { echoResponseVersion } from './response-version.js';
+import { registerOpsRoutes } from './routes/ops-routes.js';
 
 export interface HttpOptions {
   logLevel: string;
@@ -25,6 +25,8 @@ export interface HttpOptions {
   requestTimeoutMs: number;
   /** Receiving a request's headers may take at most this long. */
   headersTimeoutMs: number;
+  /** The process's logger: request lines are its children, with the request id on each. */
+  logger?: FastifyBaseLogger;
 }
 
 /** Large enough for a data: URI of a maximal image (20 MB, base64) in a media field. */
@@ -51,11 +53,11 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
     // The router's refusals (an overlong or malformed path) get the error envelope too.
     frameworkErrors: handleError,
     clientErrorHandler: handleClientError,
-    logger: { level: opts.logLevel },
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: { level: opts.logLevel } }),
     bodyLimit: bodyLimitBytes,
     genReqId: () => newId('req'),
     requestIdHeader: false,
-    logController: new LogController({ disableRequestLogging: opts.logLevel !== 'debug' && opts.logLevel !== 'trace' }),
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: opts.logLevel !== 'debug' && opts.logLevel !== 'trace' }),
   });
   // The route table, so checks that must hold on every route (the security suite) find them all.
   app.addHook('onRoute', (r) => {
@@ -65,10 +67,17 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
     reply.header('x-request-id', request.id);
   });
   echoResponseVersion(app);
+  // Counted when the response is done (event streams too, which bypass Fastify's own response hooks).
+  app.addHook('onRequest', async (request, reply) => {
+    const startedMs = performance.now();
+    reply.raw.once('close', () =>
+      deps.metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.raw.statusCode, performance.now() - startedMs),
+    );
+  });
   app.setErrorHandler(handleError);
   registerJsonBodyParser(app);
   app.setNotFoundHandler(handleNotFound);
-  app.get(api.health.url, async () => ({ ok: true }) as const);
+  registerOpsRoutes(app, deps, { metricsNeedKey: true });
   registerVideoRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerTaskEventRoutes(app, deps);
@@ -82,5 +91,14 @@ export function buildHttpApp(deps: AppDeps, opts: HttpOptions, routes: RouteInfo
   registerSessionRoutes(app, deps);
   registerConsoleRoutes(app);
   registerServerInfoRoutes(app, deps);
+  return app;
+}
+
+/** The separate metrics port (METRICS_PORT): /metrics, /healthz and /readyz only, no key, no request logs. */
+export function buildOpsApp(deps: AppDeps, logger?: FastifyBaseLogger): FastifyInstance {
+  const app = Fastify({ ...(logger ? { loggerInstance: logger } : {}), logController: new LogController({ disableRequestLogging: true }) });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  registerOpsRoutes(app, deps, { metricsNeedKey: false });
   return app;
 }

@@ -60,7 +60,7 @@ export function preferWaitHandler(app: FastifyInstance, deps: WaitForTaskDeps): 
   return async (request, reply, input) => {
     const seconds = preferredWaitSeconds(request.headers.prefer);
     if (seconds === null) return null;
-    const task = await waitForTask(deps, { ...input, timeoutMs: seconds * 1000, signal: requestSignal(reply, closing) });
+    const task = await waitForTask({ ...deps, log: request.log }, { ...input, timeoutMs: seconds * 1000, signal: requestSignal(reply, closing) });
     reply.header('preference-applied', `wait=${seconds}`);
     return task;
   };

@@ -268,6 +268,13 @@ export const taskWebhooksReplySchema = ok(
 export const redeliveryReplySchema = z.strictObject({ code: z.literal(202), data: webhookDeliverySchema });
 
 export const healthSchema = z.strictObject({ ok: z.literal(true) });
+const checkStateSchema = z.enum(['ok', 'unreachable', 'timeout']);
+export const readinessSchema = z.strictObject({
+  ready: z.boolean(),
+  draining: z.boolean().describe('true once the process got SIGTERM: it finishes what it has and takes nothing new.'),
+  checks: z.record(z.string(), checkStateSchema).describe('Each dependency (store, redis, storage) by name.'),
+});
+export const metricsTextSchema = z.string().describe('Prometheus text exposition format (version 0.0.4).');
 
 /** Non-JSON bodies: documented by media type. */
 export const binarySchema = z.file().describe('The bytes of the file.');

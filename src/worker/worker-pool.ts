@@ -7,6 +7,12 @@ export interface WorkerPool {
   wake(): void;
   /** Stops claiming; waits up to graceMs for running steps (their leases cover the rest). */
   stop(graceMs?: number): Promise<void>;
+  /**
+   * Graceful shutdown: stops claiming; a task that can resume elsewhere (its engine state is saved) is
+   * handed back at its next heartbeat, any other may finish within taskGraceMs and is handed back then.
+   * Resolves when every slot has stopped.
+   */
+  drain(taskGraceMs: number): Promise<void>;
 }
 
 export interface PoolOptions {
@@ -22,6 +28,9 @@ export interface PoolOptions {
  */
 export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: PoolOptions): WorkerPool {
   let stopping = false;
+  const drainStarted = new AbortController();
+  const drainDeadline = new AbortController();
+  const stepOptions = { pollIntervalMs: opts.pollIntervalMs, drain: { started: drainStarted.signal, deadline: drainDeadline.signal } };
   const sleepers = new Map<string, (() => void)[]>(engines.map((e) => [e.id, []]));
   const pollers = new Set<string>();
 
@@ -51,7 +60,7 @@ export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: 
     while (!stopping) {
       let outcome: StepOutcome;
       try {
-        outcome = await runTaskStep(deps, engine, workerId, { pollIntervalMs: opts.pollIntervalMs }, () => wakeOne(engine.id));
+        outcome = await runTaskStep(deps, engine, workerId, stepOptions, () => wakeOne(engine.id));
       } catch (err) {
         // A store outage must not kill the slot: log, back off, try again.
         deps.log.error({ err: String(err), workerId }, 'worker step crashed');
@@ -73,6 +82,14 @@ export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: 
       wakeAll();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all(running), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+    },
+    async drain(taskGraceMs) {
+      stopping = true;
+      wakeAll();
+      drainStarted.abort();
+      const timer = setTimeout(() => drainDeadline.abort(), taskGraceMs);
+      await Promise.all(running);
       clearTimeout(timer);
     },
   };

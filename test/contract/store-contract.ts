@@ -157,6 +157,20 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       expect(await claim('w2')).toBeUndefined();
     });
 
+    it('counts queued and running tasks per engine, leaving out ended ones', async () => {
+      const key = await keyWith();
+      for (let i = 0; i < 3; i++) await s.tasks.insertTask(makeTask(key.id, t0 + i), noOpts);
+      await s.tasks.insertTask(makeTask(key.id, t0 + 3, { engine: 'dashscope' }), noOpts);
+      const done = (await claim('w1'))!;
+      await s.tasks.completeTask(done.id, 'w1', t0 + 2000, result, 0, null);
+      await claim('w2');
+      const counts = await s.tasks.countActive();
+      expect(counts.sort((a, b) => a.engine.localeCompare(b.engine))).toEqual([
+        { engine: 'dashscope', pending: 1, running: 0 },
+        { engine: 'local', pending: 1, running: 1 },
+      ]);
+    });
+
     it('refuses a hold larger than the balance and stores nothing', async () => {
       const key = await keyWith({}, 4000);
       const outcome = await s.tasks.insertTask(makeTask(key.id, t0), { holdMinor: 5000, maxQueued: null });

@@ -189,6 +189,22 @@ export interface paths {
     /** Liveness */
     get: operations["health"];
   };
+  "/readyz": {
+    /**
+     * Readiness
+     * @description Whether this process should get traffic: 200 when it is not draining and its store (and object storage, when configured) answer; 503 otherwise. Redis is reported but does not make the process unready: the per-minute limiter then counts per process.
+     */
+    get: operations["readiness"];
+  };
+  "/metrics": {
+    /**
+     * Prometheus metrics
+     * @description HTTP, task, queue, upstream, webhook and ledger metrics of this process. Also served without a key on METRICS_PORT (loopback by default).
+     *
+     * Requires a key with the `admin` scope.
+     */
+    get: operations["metrics"];
+  };
   "/openapi.json": {
     /** This OpenAPI document */
     get: operations["getOpenApiDocument"];
@@ -2119,6 +2135,63 @@ export interface operations {
           "application/json": components["schemas"]["Health"];
         };
       };
+      500: components["responses"]["ServerError"];
+    };
+  };
+  /**
+   * Readiness
+   * @description Whether this process should get traffic: 200 when it is not draining and its store (and object storage, when configured) answer; 503 otherwise. Redis is reported but does not make the process unready: the per-minute limiter then counts per process.
+   */
+  readiness: {
+    responses: {
+      /** @description Ready. */
+      200: {
+        content: {
+          "application/json": {
+            ready: boolean;
+            /** @description true once the process got SIGTERM: it finishes what it has and takes nothing new. */
+            draining: boolean;
+            /** @description Each dependency (store, redis, storage) by name. */
+            checks: {
+              [key: string]: "ok" | "unreachable" | "timeout";
+            };
+          };
+        };
+      };
+      500: components["responses"]["ServerError"];
+      /** @description Draining, or a required dependency does not answer. */
+      503: {
+        content: {
+          "application/json": {
+            ready: boolean;
+            /** @description true once the process got SIGTERM: it finishes what it has and takes nothing new. */
+            draining: boolean;
+            /** @description Each dependency (store, redis, storage) by name. */
+            checks: {
+              [key: string]: "ok" | "unreachable" | "timeout";
+            };
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Prometheus metrics
+   * @description HTTP, task, queue, upstream, webhook and ledger metrics of this process. Also served without a key on METRICS_PORT (loopback by default).
+   *
+   * Requires a key with the `admin` scope.
+   */
+  metrics: {
+    responses: {
+      /** @description The metrics. */
+      200: {
+        content: {
+          "text/plain": string;
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      429: components["responses"]["RateLimited"];
       500: components["responses"]["ServerError"];
     };
   };

@@ -98,6 +98,9 @@ export function renderPlans(d: Dialect) {
     countPending: s("SELECT COUNT(*) AS n FROM tasks WHERE key_id = $1 AND status = 'pending'"),
     listTasks: (q: TaskQuery) => listTasks(taskConditions(q), [q.limit]),
     listPending: s("SELECT id, key_id FROM tasks WHERE status = 'pending' ORDER BY key_id, id"),
+    // Two halves, so each uses its status's partial index.
+    activeByEngine: s(`SELECT engine, 'pending' AS status, COUNT(*) AS n FROM tasks WHERE status = 'pending' GROUP BY engine
+                       UNION ALL SELECT engine, 'processing' AS status, COUNT(*) AS n FROM tasks WHERE status = 'processing' GROUP BY engine`),
     complete: terminal(['progress', 'result', 'actual_prompt']),
     fail: terminal(['error']),
     cancel: terminal([]),

@@ -153,6 +153,17 @@ export function createTaskStore(exec: SqlExecutor, s: Plans, claim: Claim): Task
       exec.read(function* () {
         return (yield* rows<{ id: string; key_id: string }>(s.listPending)).map((r) => ({ id: r.id, keyId: r.key_id }));
       }),
+    countActive: () =>
+      exec.read(function* () {
+        const counts = new Map<string, { engine: string; pending: number; running: number }>();
+        for (const r of yield* rows<{ engine: string; status: string; n: unknown }>(s.activeByEngine)) {
+          const c = counts.get(r.engine) ?? { engine: r.engine, pending: 0, running: 0 };
+          if (r.status === 'pending') c.pending = Number(r.n);
+          else c.running = Number(r.n);
+          counts.set(r.engine, c);
+        }
+        return [...counts.values()];
+      }),
     listResultsToExpire: (beforeMs, limit) =>
       exec.read(function* () {
         return (yield* rows(s.resultsToExpire, [beforeMs, limit])).map(toTask);

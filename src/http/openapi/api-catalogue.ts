@@ -476,6 +476,35 @@ export const api = {
     responses: { 200: { description: 'The server answers.', content: json(res.healthSchema) } },
     errors: [],
   },
+  readiness: {
+    method: 'GET',
+    url: '/readyz',
+    operationId: 'readiness',
+    summary: 'Readiness',
+    description:
+      'Whether this process should get traffic: 200 when it is not draining and its store (and object storage, when configured) answer; ' +
+      '503 otherwise. Redis is reported but does not make the process unready: the per-minute limiter then counts per process.',
+    tags: ['Service'],
+    access: 'public',
+    request: {},
+    responses: {
+      200: { description: 'Ready.', content: json(res.readinessSchema) },
+      503: { description: 'Draining, or a required dependency does not answer.', content: json(res.readinessSchema) },
+    },
+    errors: [],
+  },
+  metrics: {
+    method: 'GET',
+    url: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics',
+    description: 'HTTP, task, queue, upstream, webhook and ledger metrics of this process. Also served without a key on METRICS_PORT (loopback by default).',
+    tags: ['Service'],
+    access: 'admin',
+    request: {},
+    responses: { 200: { description: 'The metrics.', content: { 'text/plain': res.metricsTextSchema } } },
+    errors: [],
+  },
   getOpenApiDocument: {
     method: 'GET',
     url: '/openapi.json',

@@ -49,7 +49,7 @@ export function registerTaskEventRoutes(app: FastifyInstance, deps: AuthDeps & D
       ended = true;
       clearInterval(heartbeat);
       watch?.stop();
-      closing.removeEventListener('abort', end);
+      closing.removeEventListener('abort', endForShutdown);
       if (!res.writableEnded) res.end();
     };
 
@@ -70,11 +70,18 @@ export function registerTaskEventRoutes(app: FastifyInstance, deps: AuthDeps & D
         });
     };
 
+    // The server is shutting down: ask the client to come back soon (to another process, behind a
+    // load balancer), spread over a few seconds so the streams do not all return at once.
+    const endForShutdown = () => {
+      if (!ended && !res.writableEnded) res.write(`retry: ${1000 + Math.floor(Math.random() * 2000)}\n\n`);
+      end();
+    };
     res.on('close', end);
-    closing.addEventListener('abort', end, { once: true });
+    closing.addEventListener('abort', endForShutdown, { once: true });
     // Clients reconnect after 3 s if the connection drops (the stream restarts with the current state).
     res.write('retry: 3000\n\n');
     send(task);
-    if (!isTerminal(task.status)) watch = watchTask(deps, task, send);
+    // The watch logs through the request's logger: its lines carry the request id.
+    if (!isTerminal(task.status)) watch = watchTask({ ...deps, log: request.log }, task, send);
   });
 }

@@ -17,7 +17,8 @@ import type { KnownUpstreamWorkSource } from '../upstream/decide-reconciliation.
 import { PollerSet, type UpstreamEngine } from '../upstream/poller-set.js';
 import { failedStep, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
 import { UpstreamCallError } from '../upstream/upstream-call-error.js';
-import { createDashscopeApi, type DashscopeApi } from './api.js';
+import { countCall, type UpstreamCallCounter } from '../upstream/count-calls.js';
+import { createDashscopeApi, type ChannelAuth, type DashscopeApi } from './api.js';
 import { accountOf, ChannelHealth, type Channel } from './channels.js';
 import { CreateReconciler } from './create-reconciler.js';
 import { createStep, reconcileStep } from './create-step.js';
@@ -59,11 +60,24 @@ export interface DashscopeEngineOptions {
   /** Worker slots in this process; default the sum of the channels' maxConcurrent (0: an API-only process). */
   slots?: number;
   log?: EngineLog;
+  /** Counts each call (metrics), by the channel's account name (its id when it has none: never its key). */
+  onUpstreamCall?: UpstreamCallCounter;
   /** The pollers run only when stepped (stepPollers), on the given clock: tests. Default false. */
   steppedPollers?: boolean;
 }
 
 export type DashscopeEngine = UpstreamEngine;
+
+/** The API with every call counted against the channel's account. */
+function countedApi(api: DashscopeApi, count: UpstreamCallCounter): DashscopeApi {
+  const account = (ch: ChannelAuth) => (ch as Partial<Channel>).account ?? (ch as Partial<Channel>).id ?? 'default';
+  return {
+    create: (ch, body, signal) => countCall(count, account(ch), () => api.create(ch, body, signal)),
+    query: (ch, id) => countCall(count, account(ch), () => api.query(ch, id)),
+    list: (ch, p) => countCall(count, account(ch), () => api.list(ch, p)),
+    cancel: (ch, id) => countCall(count, account(ch), () => api.cancel(ch, id)),
+  };
+}
 
 export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEngine {
   if (opts.channels.length === 0) throw new Error('the DashScope engine needs at least one channel');
@@ -77,7 +91,8 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
   const unhealthyForMs = opts.unhealthyForMs ?? 300_000;
   const retryFailedUpstream = opts.retryFailedUpstream ?? true;
   const maxResultBytes = opts.maxResultBytes ?? 2 * 1024 ** 3;
-  const api = opts.api ?? createDashscopeApi({ createTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs ?? 15_000 });
+  const rawApi = opts.api ?? createDashscopeApi({ createTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs ?? 15_000 });
+  const api = opts.onUpstreamCall ? countedApi(rawApi, opts.onUpstreamCall) : rawApi;
   const channels = opts.channels;
   const health = new ChannelHealth();
   const pollers = new PollerSet(opts.steppedPollers ?? false);

@@ -15,6 +15,7 @@
 import type { Clock, MediaFetcher, MediaProber } from '../../../domain/ports.js';
 import { PollerSet, type UpstreamEngine } from '../upstream/poller-set.js';
 import { failedStep, quietLog, systemClock, type EngineLog } from '../upstream/step-helpers.js';
+import { countCall, outcomeOf, type UpstreamCallCounter } from '../upstream/count-calls.js';
 import { createStep, sendCreate } from './create-step.js';
 import type { RelayDeps } from './relay-deps.js';
 import { followStep } from './follow-step.js';
@@ -39,6 +40,8 @@ export interface RelayEngineOptions {
   resendForMs?: number;
   maxResultBytes?: number;
   log?: EngineLog;
+  /** Counts each call (metrics); the account is the upstream's host. */
+  onUpstreamCall?: UpstreamCallCounter;
   api?: RelayApi;
   /** Worker slots in this process; default maxConcurrent (0: an API-only process). */
   slots?: number;
@@ -48,13 +51,37 @@ export interface RelayEngineOptions {
 
 export type RelayEngine = UpstreamEngine;
 
+/** The API with every call counted (a create answers its failures instead of throwing them). */
+function countedRelayApi(api: RelayApi, count: UpstreamCallCounter, account: string): RelayApi {
+  return {
+    async create(body, idempotencyKey) {
+      let outcome: Awaited<ReturnType<RelayApi['create']>>;
+      try {
+        outcome = await api.create(body, idempotencyKey);
+      } catch (e) {
+        count(account, 'error');
+        throw e;
+      }
+      count(account, outcome.kind === 'failed' ? outcomeOf(outcome.failure) : 'ok');
+      return outcome;
+    },
+    query: (taskId) => countCall(count, account, () => api.query(taskId)),
+    async cancel(taskId) {
+      const ok = await api.cancel(taskId);
+      count(account, ok ? 'ok' : 'error');
+      return ok;
+    },
+  };
+}
+
 export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? quietLog;
   const idempotent = opts.idempotentCreates ?? false;
-  const api =
+  const rawApi =
     opts.api ??
     createRelayApi({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, createTimeoutMs: opts.createTimeoutMs ?? 30_000, queryTimeoutMs: opts.queryTimeoutMs ?? 15_000, idempotentCreates: idempotent });
+  const api = opts.onUpstreamCall ? countedRelayApi(rawApi, opts.onUpstreamCall, new URL(opts.baseUrl).host) : rawApi;
   const pollers = new PollerSet(opts.steppedPollers ?? false);
   // Single queries only (no list): every tracked task about once a second, longest-unchecked first, in budget.
   const poller = pollers.add('relay', {

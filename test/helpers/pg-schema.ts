@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const testDatabaseUrl = process.env.WANGATE_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestSchema {
+  name: string;
+  /** DATABASE_URL whose connections resolve tables in this schema only. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty schema on the test database (servers of one test share it; tests never meet). */
+export async function createTestSchema(): Promise<TestSchema> {
+  const name = `wangate_test_${randomBytes(6).toString('hex')}`;
+  await admin(`CREATE SCHEMA ${name}`);
+  const url = new URL(testDatabaseUrl);
+  url.searchParams.set('options', `-c search_path=${name}`);
+  return { name, url: url.toString(), drop: () => admin(`DROP SCHEMA IF EXISTS ${name} CASCADE`) };
+}
