@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { ensureAdminKey } from './app/api-keys.js';
 import type { AppDeps } from './app/deps.js';
@@ -83,12 +84,26 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async drain() {
       deps.lifecycle.draining = true;
       deps.log.info({}, 'draining: finishing requests in flight, handing running tasks back');
-      await Promise.all([app?.close(), pool.drain(config.shutdownTaskGraceMs)]);
+      await Promise.all([app && closeGracefully(app), pool.drain(config.shutdownTaskGraceMs)]);
       await maintenance?.stop();
-      await opsApp?.close();
+      if (opsApp) await closeGracefully(opsApp);
       await services.close();
     },
   };
+}
+
+/**
+ * Stops listening and waits for the requests in flight. A keep-alive connection whose request was in
+ * flight when closing began turns idle afterwards: those are closed as they come, or close() would
+ * wait for their clients to hang up.
+ */
+async function closeGracefully(app: FastifyInstance): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+  }
 }
 
 function boundPort(address: string | AddressInfo | null, configured: number): number {

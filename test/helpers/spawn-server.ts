@@ -10,6 +10,10 @@ const tsxLoader = require.resolve('tsx');
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** The metrics port's URL, when METRICS_PORT was given. */
+  metricsUrl?: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
 }
 
 /** Runs the real entry point (src/main.ts) as a separate process, so a test can kill -9 it. */
@@ -24,13 +28,14 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
+      if (m && (env.METRICS_PORT === undefined || /metrics, health and readiness on/.test(out))) resolve(m[1]!);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => reject(new Error(`server exited early (${code}):\n${out}`)));
   });
-  return { child, url };
+  const metricsUrl = /metrics, health and readiness on (http:\/\/\S+)/.exec(out)?.[1];
+  return { child, url, ...(metricsUrl && { metricsUrl }), output: () => out };
 }
 
 export function killHard(p: ServerProcess): Promise<void> {

@@ -12,6 +12,8 @@ export interface SseStream {
   status: number;
   headers: Headers;
   messages: SseMessage[];
+  /** Every `retry:` value the server sent (reconnection delays in ms), in order. */
+  retries: number[];
   /** Resolves when the server closes the stream. */
   closed: Promise<void>;
   /** Waits until a message matches (or the stream closes: then it rejects). */
@@ -29,6 +31,7 @@ export async function openSse(url: string, key: string): Promise<SseStream> {
     req.end();
   });
   const messages: SseMessage[] = [];
+  const retries: number[] = [];
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((w) => w());
   let done = false;
@@ -46,6 +49,7 @@ export async function openSse(url: string, key: string): Promise<SseStream> {
           const data: string[] = [];
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) messages.push({ event: 'comment', data: '', comment: line.slice(1).trim() });
+            else if (line.startsWith('retry:')) retries.push(Number(line.slice(6).trim()));
             else if (line.startsWith('event:')) event = line.slice(6).trim();
             else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
           }
@@ -66,6 +70,7 @@ export async function openSse(url: string, key: string): Promise<SseStream> {
     status: res.statusCode ?? 0,
     headers,
     messages,
+    retries,
     closed,
     waitFor(match, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
