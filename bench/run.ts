@@ -1,5 +1,6 @@
 import { benchClient } from './client.js';
 import { benchConsole } from './console.js';
+import { benchCrossProcessEvents } from './cross-process-events.js';
 import { benchFetchMemory } from './fetch-memory.js';
 import { benchBilling, benchHttp } from './http-throughput.js';
 import { benchRender } from './render.js';
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   upstream: benchUpstreamPoll,
   client: benchClient,
   console: benchConsole,
+  events: benchCrossProcessEvents,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;

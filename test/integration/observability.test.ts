@@ -8,6 +8,8 @@ import { startFakeDashscope } from '../../src/dev/fake-dashscope/fake-dashscope.
 import { createTestSchema } from '../helpers/pg-schema.js';
 import { createKey, startTestServer, submitTask, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 import { closedPort } from '../helpers/tcp-proxy.js';
+import { until } from '../helpers/until.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -58,8 +60,10 @@ describe('health, readiness and metrics', () => {
   });
 
   it('/metrics needs the admin key and counts requests, tasks, queue, durations and money without tenant data', async () => {
-    const s = await server({ WORKER_CONCURRENCY: '1' });
-    const user = await createKey(s, { name: 'Tenant Name Secret Co', balance: 100 });
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    const s = await server({ WORKER_CONCURRENCY: '1', WANGATE_ALLOW_LOOPBACK_WEBHOOKS: 'true' });
+    const user = await createKey(s, { name: 'Tenant Name Secret Co', balance: 100, webhook_url: receiver.url('/hook') });
     expect((await s.api('GET', '/metrics', undefined, null)).status).toBe(401);
     expect((await s.api('GET', '/metrics', undefined, user.key)).status).toBe(403);
 
@@ -67,7 +71,9 @@ describe('health, readiness and metrics', () => {
     const id = await submitTask(s, t2v(prompt), user.key);
     expect((await waitForTask(s, id, user.key)).status).toBe('completed');
     await s.api('GET', `/v1/tasks/${id}`, undefined, user.key);
-    const text = await metricsOf(s);
+    await receiver.waitFor(1);
+    let text = '';
+    await until(async () => sample((text = await metricsOf(s)), 'wangate_webhook_deliveries_total', { outcome: 'delivered' }) === 1);
 
     expect(sample(text, 'wangate_tasks_created_total', { engine: 'local', mode: 't2v' })).toBe(1);
     expect(sample(text, 'wangate_tasks_ended_total', { engine: 'local', mode: 't2v', outcome: 'completed' })).toBe(1);

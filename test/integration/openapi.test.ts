@@ -116,6 +116,7 @@ describe('the generated document', () => {
       'GET /files/{path}',
       'GET /healthz',
       'GET /openapi.json',
+      'GET /readyz',
       'GET /v1/model-docs',
       'GET /v1/model-schema',
       'GET /v1/models',

@@ -11,11 +11,11 @@ import { makeFixtures } from '../helpers/make-fixtures.js';
 import { createKey, startTestServer, type TestServer } from '../helpers/start-test-server.js';
 
 /**
- * Routes that need no key: health, signed downloads (the signature is the credential), API docs, the
+ * Routes that need no key: health and readiness, signed downloads (the signature is the credential), API docs, the
  * model list, schemas and references, and the web console (its page, and the sign-in that takes a key
  * in its body).
  */
-const publicRoutes = [/^\/healthz$/, /^\/files\/\*$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/v1\/models$/, /^\/v1\/model-schema$/, /^\/v1\/model-docs$/, /^\/$/, /^\/console(\/.*)?$/];
+const publicRoutes = [/^\/healthz$/, /^\/readyz$/, /^\/files\/\*$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/v1\/models$/, /^\/v1\/model-schema$/, /^\/v1\/model-docs$/, /^\/$/, /^\/console(\/.*)?$/];
 
 let server: TestServer;
 let scratch: string;
