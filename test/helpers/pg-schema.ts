@@ -10,15 +10,18 @@ export interface TestSchema {
   drop(): Promise<void>;
 }
 
-async function admin(sql: string): Promise<void> {
+/** Runs one statement on the test database as the administrator; returns its rows. */
+export async function queryTestDatabase(sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: testDatabaseUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query(sql, values)).rows;
   } finally {
     await client.end();
   }
 }
+
+const admin = (sql: string) => queryTestDatabase(sql).then(() => undefined);
 
 /** A fresh, empty schema on the test database (servers of one test share it; tests never meet). */
 export async function createTestSchema(): Promise<TestSchema> {

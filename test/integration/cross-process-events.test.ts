@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSse, type SseStream } from '../helpers/sse-client.js';
-import { createTestSchema, type TestSchema } from '../helpers/pg-schema.js';
+import { applicationNameFor } from '../../src/adapters/signals/pg-task-events.js';
+import { createTestSchema, queryTestDatabase, type TestSchema } from '../helpers/pg-schema.js';
 import { startTestServer, submitTask, testAdminKey, type TestServer } from '../helpers/start-test-server.js';
 import { until } from '../helpers/until.js';
 
@@ -62,6 +63,21 @@ describe('task events across processes (PostgreSQL LISTEN/NOTIFY)', () => {
     const res = await fetch(`${api.url}/v1/tasks/${id}`, { headers: { authorization: `Bearer ${testAdminKey}`, prefer: 'wait=60' } });
     const body = (await res.json()) as any;
     expect(body.data.status).toBe('completed');
+  });
+
+  it('listens again after PostgreSQL drops the listening connections, and wakes the other process as before', async () => {
+    const { api, worker } = await twoProcesses();
+    const name = applicationNameFor(schema!.name);
+    const listeners = async () => (await queryTestDatabase('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name])).map((r) => r.pid);
+    const before = await listeners();
+    expect(before).toHaveLength(2);
+    await queryTestDatabase('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
+    await until(async () => {
+      const now = await listeners();
+      return now.length === 2 && now.every((pid) => !before.includes(pid));
+    }, 15_000);
+    const id = await submitTask(api, t2v('after the reconnect'));
+    await until(async () => (await worker.deps.tasks.getTask(id))?.status !== 'pending', 15_000);
   });
 
   it('a cancel on the API process stops the render running in the worker process', async () => {

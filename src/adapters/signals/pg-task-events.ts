@@ -37,6 +37,9 @@ export function channelFor(schema: string): string {
   return name.length <= 63 ? name : `wangate_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
 }
 
+/** The listening connection's application_name (at most 63 characters). */
+export const applicationNameFor = (schema: string): string => `wangate-events:${schema}`.slice(0, 63);
+
 /**
  * Task events through PostgreSQL LISTEN/NOTIFY. A process delivers its own events in-process at once
  * and sends them, batched, to the others over one dedicated connection (events that pile up while a
@@ -83,6 +86,8 @@ export async function createPgTaskEvents(connectionString: string, opts: PgTaskE
     await c.connect();
     const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? 'public';
     channel = channelFor(schema);
+    // Named, so an operator sees the listeners in pg_stat_activity.
+    await c.query('SELECT set_config($1, $2, false)', ['application_name', applicationNameFor(schema)]);
     await c.query(`LISTEN ${c.escapeIdentifier(channel)}`);
     client = c;
     delayMs = firstDelayMs;
