@@ -34,6 +34,14 @@ describe('configuration from the environment', () => {
     expect(() => parseConfig({ PORT: '70000', LOG_LEVEL: 'loud' })).toThrow(/\(2 problems\):\n {2}PORT: .*\n {2}LOG_LEVEL: /);
   });
 
+  it('reads the several-machines settings: Redis, the metrics port (loopback by default), the drain bounds, the log format', () => {
+    expect(parseConfig({})).toMatchObject({ redisUrl: undefined, metricsPort: undefined, metricsHost: '127.0.0.1', shutdownTimeoutMs: 25_000, shutdownTaskGraceMs: 10_000, logFormat: 'auto' });
+    const c = parseConfig({ REDIS_URL: 'redis://cache:6379/2', METRICS_PORT: '9464', SHUTDOWN_TIMEOUT_MS: '5000', LOG_FORMAT: 'json' });
+    expect(c).toMatchObject({ redisUrl: 'redis://cache:6379/2', metricsPort: 9464, shutdownTimeoutMs: 5000, logFormat: 'json' });
+    const problems = problemsOf({ REDIS_URL: 'http://cache', METRICS_PORT: 'x', LOG_FORMAT: 'xml' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['LOG_FORMAT', 'METRICS_PORT', 'REDIS_URL']);
+  });
+
   it("reports a missing engine setting together with the other variables' problems", () => {
     const problems = problemsOf({ WANGATE_ENGINE: 'relay', PORT: 'x' });
     expect(problems.map((p) => p.variable).sort()).toEqual(['PORT', 'RELAY_API_KEY', 'RELAY_BASE_URL']);

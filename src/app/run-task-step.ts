@@ -71,6 +71,7 @@ export async function runTaskStep(
   const workPath = await deps.blobs.pathFor(`work/${task.id}/${workerId}-${task.attempts}.mp4`);
   try {
     const step = await drive(deps, engine, lease, workPath, opts);
+    if (lease.handedBack) return handBack(deps, task, workerId, lease.progress);
     if (lease.lost) return 'lost';
     switch (step.kind) {
       case 'running':

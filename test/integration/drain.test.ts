@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.js';
+import { parseConfig } from '../../src/config.js';
+import { startFakeDashscope } from '../../src/dev/fake-dashscope/fake-dashscope.js';
+import { startServer } from '../../src/main.js';
 import { openSse } from '../helpers/sse-client.js';
 import { killHard, spawnServer, type ServerProcess } from '../helpers/spawn-server.js';
 import { testAdminKey } from '../helpers/start-test-server.js';
@@ -103,5 +106,32 @@ describe('graceful drain on SIGTERM', () => {
     p.child.kill('SIGTERM');
     expect(await exited).toBe(1);
     expect(p.output()).toContain('still draining after 300 ms');
+  });
+
+  it('hands an upstream task back at its next heartbeat, its engine state kept, without waiting out the render grace', async () => {
+    const fake = await startFakeDashscope({ keys: [{ key: 'sk-drain', account: 'acct' }], pendingMs: 60_000, runningMs: 60_000 });
+    cleanups.push(() => fake.close());
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-drain-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const config = parseConfig({
+      PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, WANGATE_ADMIN_KEY: testAdminKey, LOG_LEVEL: 'silent', WORKER_POLL_INTERVAL_MS: '100', WORKER_IDLE_POLL_MS: '100',
+      WANGATE_ENGINE: 'dashscope', DASHSCOPE_BASE_URL: fake.url, DASHSCOPE_API_KEY: 'sk-drain', SHUTDOWN_TASK_GRACE_MS: '600000',
+    });
+    const server = await startServer(config);
+    const res = await fetch(`${server.url}/v1/videos/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'wan2.7', prompt: 'an upstream render', resolution: '720P', duration: 2 }),
+    });
+    const id = ((await res.json()) as any).data[0].task_id as string;
+    // Submitted upstream: its state names the upstream task.
+    await until(async () => (await server.deps.tasks.getTask(id))?.engineState?.includes('submitted') === true, 15_000);
+    // Well within the ten-minute grace a local render would get: the test's own time limit bounds it.
+    await server.drain();
+    const task = await readTask(dir, id);
+    expect(task.status).toBe('pending');
+    expect(task.leaseOwner).toBeNull();
+    expect(task.engineState).toContain('submitted');
+    expect(task.attempts).toBe(0);
   });
 });
