@@ -52,7 +52,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
             if (left <= 0) return;
             const piece = c.subarray(0, left);
             left -= piece.length;
-            res.write(piece, () => left <= 0 && (up.destroy(), req.socket.destroy()));
+            // The cut waits a moment after the last piece is flushed, so a loaded client has read those
+            // bytes before its connection fails (else it may see the failure first and hold nothing).
+            res.write(piece, () => left <= 0 && setTimeout(() => (up.destroy(), req.socket.destroy()), 200));
           });
           return;
         }
