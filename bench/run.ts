@@ -2,6 +2,7 @@ import { benchClient } from './client.js';
 import { benchConsole } from './console.js';
 import { benchCrossProcessEvents } from './cross-process-events.js';
 import { benchFetchMemory } from './fetch-memory.js';
+import { benchPgCreate } from './pg-create.js';
 import { benchBilling, benchHttp } from './http-throughput.js';
 import { benchRender } from './render.js';
 import { benchUpstreamPoll } from './upstream-poll.js';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   client: benchClient,
   console: benchConsole,
   events: benchCrossProcessEvents,
+  'pg-create': benchPgCreate,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;
