@@ -12,6 +12,7 @@ import { migrations } from '../../src/adapters/sql/migrations.js';
 import { openPostgresStore } from '../../src/adapters/store-postgres/postgres-store.js';
 import type { InsertTaskOutcome } from '../../src/domain/ports.js';
 import type { Task } from '../../src/domain/task.js';
+import { runBatchedCreateContract } from './batched-create-contract.js';
 import { runMoneyProperties } from './money-properties.js';
 import { makeKey, makeTask, runStoreContract } from './store-contract.js';
 
@@ -63,7 +64,7 @@ describe('postgres test database', () => {
   });
 });
 
-runStoreContract('postgres', async () => {
+const openPostgres = async () => {
   const schema = newSchema();
   const store = await open(schema);
   return {
@@ -73,7 +74,10 @@ runStoreContract('postgres', async () => {
       await dropSchema(schema);
     },
   };
-});
+};
+
+runStoreContract('postgres', openPostgres);
+runBatchedCreateContract('postgres', openPostgres);
 
 // Each connect() is a new pool on the same schema: another process.
 runMoneyProperties('postgres', async () => {

@@ -22,14 +22,14 @@ export function* take(s: Plans, id: string, opts: ClaimOptions): Steps<Task> {
   return task;
 }
 
-type IdempotencyClaim = { kind: 'ours' } | { kind: 'existing'; task: Task } | { kind: 'idempotency_conflict' };
+export type IdempotencyClaim = { kind: 'ours' } | { kind: 'existing'; task: Task } | { kind: 'idempotency_conflict' };
 
 /**
  * Makes this transaction the owner of (key, idempotency key), or finds the task that owns it. On
  * PostgreSQL the insert waits for a concurrent inserter of the same key to commit or roll back, and an
  * entry past its window is taken over under a row lock (re-read by READ COMMITTED after the wait).
  */
-function* claimIdempotency(s: Plans, task: Task, idem: NonNullable<InsertTaskOptions['idempotency']>): Steps<IdempotencyClaim> {
+export function* claimIdempotency(s: Plans, task: Task, idem: NonNullable<InsertTaskOptions['idempotency']>): Steps<IdempotencyClaim> {
   for (;;) {
     if (yield* row(s.claimIdempotency, [task.keyId, idem.key, idem.requestHash, task.id, task.createdAtMs])) return { kind: 'ours' };
     const prior = yield* row(s.idempotencyEntry, [task.keyId, idem.key]);

@@ -10,7 +10,8 @@ export interface Queryable {
 
 /** deadlock_detected, serialization_failure: the transaction did nothing and may simply run again. */
 const retryableCodes = new Set(['40P01', '40001']);
-const maxTries = 5;
+export const isRetryable = (err: unknown): boolean => retryableCodes.has((err as { code?: string }).code ?? '');
+export const maxTries = 5;
 
 /**
  * Runs fn in one READ COMMITTED transaction on one pooled connection. Correctness under concurrency
@@ -37,8 +38,7 @@ export async function tx<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T |
         // The connection itself failed: do not give it back to the pool.
         broken = err as Error;
       }
-      const code = (err as { code?: string }).code;
-      if (!broken && code && retryableCodes.has(code) && attempt < maxTries) continue;
+      if (!broken && isRetryable(err) && attempt < maxTries) continue;
       throw err;
     } finally {
       client.release(broken);
@@ -55,6 +55,10 @@ export interface PgOptions {
   poolSize?: number;
   /** Give up connecting (or waiting for a free pooled connection) after this long; default: wait. */
   connectTimeoutMs?: number;
+  /** Most creates batched into one transaction (default 200); 0: each create its own transaction. */
+  createBatchMax?: number;
+  /** Send fixed-shape statements as named prepared statements (default true). */
+  preparedStatements?: boolean;
 }
 
 export function createPool(connectionString: string, opts: PgOptions): pg.Pool {

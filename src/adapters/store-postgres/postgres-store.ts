@@ -3,6 +3,7 @@ import { postgresDialect } from '../sql/dialect.js';
 import { lockClass, renderPlans } from '../sql/plans.js';
 import { createSqlStores, migrate } from '../sql/sql-stores.js';
 import { claimOnPostgres } from './pg-claim.js';
+import { createBatchedInsert } from './pg-create-batch.js';
 import { createPool, tx, type PgOptions } from './pg-db.js';
 import { createPgExecutor, runSteps } from './pg-executor.js';
 
@@ -27,5 +28,11 @@ export async function openPostgresStore(connectionString: string, opts: PgOption
     await pool.end().catch(() => undefined);
     throw err;
   }
-  return createSqlStores(createPgExecutor(pool), plans, claimOnPostgres, () => pool.end());
+  const exec = createPgExecutor(pool, opts.preparedStatements ?? true);
+  const stores = createSqlStores(exec, plans, claimOnPostgres, () => pool.end());
+  const maxBatch = opts.createBatchMax ?? 200;
+  if (maxBatch === 0) return stores;
+  // Half the pool at most for create batches: reads, claims and settlements keep connections.
+  const insertTask = createBatchedInsert(exec, plans, { maxBatch, maxInFlight: Math.max(1, Math.floor((opts.poolSize ?? 10) / 2)) });
+  return { ...stores, tasks: { ...stores.tasks, insertTask } };
 }
