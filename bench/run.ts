@@ -3,6 +3,7 @@ import { benchConsole } from './console.js';
 import { benchCrossProcessEvents } from './cross-process-events.js';
 import { benchFetchMemory } from './fetch-memory.js';
 import { benchPgCreate } from './pg-create.js';
+import { benchPgCreateLevers } from './pg-create-levers.js';
 import { benchBilling, benchHttp } from './http-throughput.js';
 import { benchRender } from './render.js';
 import { benchUpstreamPoll } from './upstream-poll.js';
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   console: benchConsole,
   events: benchCrossProcessEvents,
   'pg-create': benchPgCreate,
+  'pg-levers': benchPgCreateLevers,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;
