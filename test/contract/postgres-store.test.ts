@@ -191,6 +191,33 @@ describe('postgres store under concurrency (8 pools = 8 processes)', () => {
     expect((await stores[0]!.keys.getKey(key.id))!.balanceMinor).toBe(12_000);
   });
 
+  it('batches on 8 pools at once never queue past a key\'s limit nor hold past its balance, and other keys are not held back', async () => {
+    const limited = await newKey(1_000_000);
+    const poor = await newKey(12_000);
+    const rich = await newKey(1_000_000);
+    const outcomes = await Promise.all(
+      Array.from({ length: 48 }, (_, i) => {
+        const [key, opts] = [
+          [limited, { holdMinor: 1000, maxQueued: 5 }],
+          [poor, { holdMinor: 5000, maxQueued: null }],
+          [rich, { holdMinor: 1000, maxQueued: null }],
+        ][i % 3]! as [typeof limited, { holdMinor: number; maxQueued: number | null }];
+        return stores[i % 8]!.tasks.insertTask(makeTask(key.id, t0 + i), opts);
+      }),
+    );
+    const created = (n: number) => outcomes.filter((o, i) => i % 3 === n && o.kind === 'created').length;
+    expect([created(0), created(1), created(2)]).toEqual([5, 2, 16]);
+    expect(outcomes.filter((o, i) => i % 3 === 0 && o.kind !== 'created').every((o) => o.kind === 'queue_full')).toBe(true);
+    expect((await stores[0]!.keys.getKey(limited.id))!.balanceMinor).toBe(995_000);
+    expect((await stores[0]!.keys.getKey(poor.id))!.balanceMinor).toBe(2000);
+    expect((await stores[0]!.keys.getKey(rich.id))!.balanceMinor).toBe(984_000);
+    // The pool's later claims must find none of these.
+    for (const key of [limited, poor, rich]) {
+      const tasks = await stores[0]!.tasks.listTasks({ keyId: key.id, limit: 100 });
+      await Promise.all(tasks.map((t) => stores[0]!.tasks.cancelTask(t.id, ['pending'], t0 + 100)));
+    }
+  });
+
   it('completes, fails and cancels racing on different pools settle each task exactly once', async () => {
     const key = await newKey(1_000_000);
     const tasks = Array.from({ length: 40 }, (_, i) => makeTask(key.id, t0 + i, { callbackUrl: 'https://hooks.example.com/x' }));
