@@ -78,6 +78,29 @@ describe('configuration from the environment', () => {
   });
 });
 
+describe('storage configuration', () => {
+  it('keeps files under DATA_DIR by default, streams downloads, and keeps scratch in DATA_DIR/scratch', () => {
+    expect(parseConfig({ DATA_DIR: '/srv/wangate/' })).toMatchObject({ storage: { kind: 'disk' }, resultDelivery: 'stream', scratchDir: '/srv/wangate/scratch' });
+    expect(parseConfig({ SCRATCH_DIR: '/tmp/wg' }).scratchDir).toBe('/tmp/wg');
+  });
+
+  it('reads STORAGE_URL=s3://bucket/prefix with its endpoint, region and path style', () => {
+    const c = parseConfig({ STORAGE_URL: 's3://media-bucket/wangate/prod/', S3_ENDPOINT: 'http://minio:9000/', S3_REGION: 'eu-west-1', S3_FORCE_PATH_STYLE: 'true', RESULT_DELIVERY: 'redirect' });
+    expect(c.storage).toEqual({ kind: 's3', bucket: 'media-bucket', prefix: 'wangate/prod/', endpoint: 'http://minio:9000', region: 'eu-west-1', forcePathStyle: true });
+    expect(c).toMatchObject({ resultDelivery: 'redirect', redirectUrlTtlSeconds: 300 });
+    expect(parseConfig({ STORAGE_URL: 's3://media-bucket' }).storage).toMatchObject({ bucket: 'media-bucket', prefix: '', endpoint: undefined, region: 'us-east-1', forcePathStyle: false });
+    expect(parseConfig({ STORAGE_URL: 's3://media-bucket', AWS_REGION: 'ap-southeast-1' }).storage).toMatchObject({ region: 'ap-southeast-1' });
+  });
+
+  it('reports every storage problem at once, each by its variable', () => {
+    const problems = problemsOf({ STORAGE_URL: 'https://bucket', S3_ENDPOINT: 'minio', S3_FORCE_PATH_STYLE: 'maybe', RESULT_DELIVERY: 'cdn' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['RESULT_DELIVERY', 'S3_ENDPOINT', 'S3_FORCE_PATH_STYLE', 'STORAGE_URL']);
+    const orphans = problemsOf({ S3_REGION: 'eu-west-1', RESULT_DELIVERY: 'redirect' });
+    expect(orphans.map((p) => p.variable).sort()).toEqual(['RESULT_DELIVERY', 'S3_REGION']);
+    expect(orphans.find((p) => p.variable === 'RESULT_DELIVERY')?.message).toMatch(/STORAGE_URL=s3:/);
+  });
+});
+
 describe('the MCP server configuration', () => {
   it('needs WANGATE_API_KEY; WANGATE_BASE_URL defaults to the local server and loses trailing slashes', () => {
     expect(parseMcpConfig({ WANGATE_API_KEY: 'wg_x' })).toEqual({ baseUrl: 'http://localhost:8080', apiKey: 'wg_x' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PriceTable } from './domain/pricing.js';
+import { parseStorageEnv, storageEnvShape, type StorageSettings } from './config-storage.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -23,6 +24,7 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
     .optional(),
+  ...storageEnvShape,
   /** redis://… : per-minute request limits counted once for every API process (else per process). */
   REDIS_URL: z
     .string()
@@ -99,7 +101,7 @@ const envSchema = z.object({
   RELAY_IDEMPOTENT_CREATES: bool.default(false),
 });
 
-export interface Config {
+export interface Config extends StorageSettings {
   port: number;
   host: string;
   dataDir: string;
@@ -206,6 +208,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const problems: ConfigProblem[] = [];
   const values = parseEnv(env, problems);
   const engines = parseEngineEnv(values, new Set(problems.map((p) => p.variable.split('.')[0]!)), problems);
+  const storage = parseStorageEnv(values, env, problems);
   const { HTTP_HEADERS_TIMEOUT_MS: headersMs, HTTP_REQUEST_TIMEOUT_MS: requestMs } = values;
   if (headersMs !== undefined && requestMs !== undefined && headersMs > requestMs) {
     problems.push({ variable: 'HTTP_HEADERS_TIMEOUT_MS', message: 'must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
@@ -255,6 +258,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     consoleSessionMs: Math.round(e.CONSOLE_SESSION_HOURS * 3600_000),
     logLevel: e.LOG_LEVEL,
     ...engines,
+    ...storage,
   });
 }
 

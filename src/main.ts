@@ -75,8 +75,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     routes,
     deps,
     async stop() {
-      await app?.close();
-      await opsApp?.close();
+      // Streams end at close (event streams, downloads): their keep-alive connections are closed as they turn idle.
+      if (app) await closeGracefully(app);
+      if (opsApp) await closeGracefully(opsApp);
       await pool.stop();
       await maintenance?.stop();
       await services.close();

@@ -21,6 +21,7 @@ import { createRedisRateLimiter } from './adapters/signals/redis-rate-limiter.js
 import { createHmacTokenSigner } from './adapters/storage/hmac-token-signer.js';
 import { createHmacUrlSigner } from './adapters/storage/hmac-url-signer.js';
 import { createLocalDiskStore } from './adapters/storage/local-disk.js';
+import { openLocalScratch } from './adapters/storage/local-scratch.js';
 import { openPostgresStore } from './adapters/store-postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/store-sqlite/sqlite-store.js';
 import type { Config } from './config.js';
@@ -120,7 +121,7 @@ function sharedRateLimiter(redis: RedisConnection, log: Logger, metrics: Metrics
 /** The one composition root: config -> adapters -> use-case dependencies. */
 export async function buildServices(config: Config, opts: { clock?: Clock } = {}): Promise<Services> {
   await mkdir(config.dataDir, { recursive: true });
-  // DATABASE_URL: one PostgreSQL shared by every process; else the embedded SQLite file. Blobs stay under DATA_DIR.
+  // DATABASE_URL: one PostgreSQL shared by every process; else the embedded SQLite file.
   const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(path.join(config.dataDir, 'wangate.db'), { checkpointIntervalMs: 100 });
   let baseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
   const listeners: (() => void)[] = [];
@@ -137,6 +138,9 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
   const prober = createFfprobeProber();
   const engine = buildEngine(config, { tasks: store.tasks, log, clock, fetcher, prober, metrics });
   const signingSecret = await loadSigningSecret(config);
+  const blobs = createLocalDiskStore(path.join(config.dataDir, 'blobs'));
+  // Scratch left by a crashed run of this process (or another gone process on this disk) is swept here.
+  const scratch = await openLocalScratch(config.scratchDir);
   const deps: AppDeps = {
     tasks: store.tasks,
     keys: store.keys,
@@ -144,7 +148,9 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
     files: store.files,
     webhooks: store.webhooks,
     webhookSender: createWebhookSender({ allowLoopback: config.allowLoopbackWebhooks, timeoutMs: config.webhookTimeoutMs }),
-    blobs: createLocalDiskStore(path.join(config.dataDir, 'blobs')),
+    blobs,
+    scratch,
+    delivery: { mode: config.resultDelivery, redirectUrlTtlSeconds: config.redirectUrlTtlSeconds },
     signer: createHmacUrlSigner(signingSecret, () => baseUrl),
     engine,
     engines: allEngines(config, engine),
@@ -158,7 +164,6 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
     billing: config.billing,
     log,
     metrics,
-    // Object storage adds its own check here when configured.
     lifecycle: { draining: false, readinessChecks },
     leaseMs: config.workerLeaseMs,
     resultUrlTtlMs: config.resultUrlTtlSeconds * 1000,
@@ -192,6 +197,7 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
       await shared?.close();
       await redis?.close();
       await store.close();
+      await scratch.close();
     },
   };
 }

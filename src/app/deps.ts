@@ -11,6 +11,7 @@ import type {
   Metrics,
   MediaProber,
   RateLimiter,
+  ScratchSpace,
   SessionStore,
   TaskEvents,
   TaskStore,
@@ -80,6 +81,10 @@ export interface AppDeps {
   /** Posts webhooks through the SSRF guard. */
   webhookSender: WebhookSender;
   blobs: BlobStore;
+  /** This process's local scratch disk (a task's media and engine output while it runs). */
+  scratch: ScratchSpace;
+  /** stream: downloads flow through this server; redirect: a 302 to a presigned URL of the store (for this long). */
+  delivery: { mode: 'stream' | 'redirect'; redirectUrlTtlSeconds: number };
   signer: UrlSigner;
   /** The engine new tasks run on. */
   engine: Engine;

@@ -37,7 +37,7 @@ export async function liveOwnFile(deps: Pick<AppDeps, 'files' | 'clock'>, keyId:
 /** Loads an uploaded file the task's key owns; anything else fails the media field it came from. */
 export async function ownedFile(deps: Pick<AppDeps, 'files' | 'clock' | 'blobs'>, keyId: string, fileId: string, param: string): Promise<StoredFile> {
   const file = await liveOwnFile(deps, keyId, fileId);
-  if (!file || !(await deps.blobs.exists(file.blobKey))) {
+  if (!file || !(await deps.blobs.stat(file.blobKey))) {
     throw invalidField(param, 'file_not_found', `${param}: no such file '${clipEcho(fileId)}' (unknown, another key's, or expired)`);
   }
   return file;

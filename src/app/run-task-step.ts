@@ -1,6 +1,6 @@
-import { rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isRetryable, type Failure } from '../domain/errors.js';
+import { storageUnavailable } from '../domain/storage-unavailable.js';
 import { billedSecondsOf, holdSecondsOf } from '../domain/model-registry.js';
 import type { Engine, EngineJob, EngineOutput, EngineStep } from '../domain/ports.js';
 import { billedCostMinor } from '../domain/pricing.js';
@@ -16,7 +16,7 @@ export type StepOutcome = 'idle' | 'completed' | 'failed' | 'cancelled' | 'lost'
 /** What settling a claimed task touches: its row (and hold), its events, its blobs, the log. */
 type SettleDeps = Pick<AppDeps, 'tasks' | 'clock' | 'events' | 'blobs' | 'log' | 'notifyWork'> & TaskMetricsDeps;
 
-export type RunTaskStepDeps = SettleDeps & TaskLeaseDeps & PrepareInputsDeps & UpstreamMediaDeps;
+export type RunTaskStepDeps = SettleDeps & TaskLeaseDeps & PrepareInputsDeps & UpstreamMediaDeps & Pick<AppDeps, 'scratch'>;
 
 export interface StepOptions {
   /** Least time between two polls of an upstream engine (an engine may also wait inside poll). */
@@ -68,9 +68,10 @@ export async function runTaskStep(
   }
   const lease = new TaskLease(deps, task, workerId);
   if (opts.drain) lease.handBackOn(opts.drain.deadline);
-  const workPath = await deps.blobs.pathFor(`work/${task.id}/${workerId}-${task.attempts}.mp4`);
+  // This run's media and the engine's output: local files, gone when the run ends however it ends.
+  const scratchDir = await deps.scratch.makeDir(task.id);
   try {
-    const step = await drive(deps, engine, lease, workPath, opts);
+    const step = await drive(deps, engine, lease, scratchDir, opts);
     if (lease.handedBack) return handBack(deps, task, workerId, lease.progress);
     if (lease.lost) return 'lost';
     switch (step.kind) {
@@ -98,22 +99,19 @@ export async function runTaskStep(
     return retry(deps, task, workerId, error);
   } finally {
     lease.stop();
-    await rm(workPath, { force: true }).catch(() => undefined);
-    // The task's scratch folder too, once empty: left behind, the retention sweep would look the task
-    // up every pass until its grace ran out. Not recursive: another attempt may still be writing there.
-    await rmdir(path.dirname(workPath)).catch(() => undefined);
+    await deps.scratch.remove(scratchDir).catch((e) => deps.log.warn({ err: String(e) }, 'scratch folder not removed'));
   }
 }
 
 /** Starts or resumes the engine and polls it until it stops running (or the lease is lost). */
-async function drive(deps: RunTaskStepDeps, engine: Engine, lease: TaskLease, outputPath: string, opts: StepOptions): Promise<EngineStep> {
+async function drive(deps: RunTaskStepDeps, engine: Engine, lease: TaskLease, scratchDir: string, opts: StepOptions): Promise<EngineStep> {
   const { task } = lease;
   const job: EngineJob = {
     taskId: task.id,
     request: task.request,
-    inputs: engine.needsLocalInputs ? await prepareInputs(deps, task, lease.abort.signal) : {},
+    inputs: engine.needsLocalInputs ? await prepareInputs(deps, task, scratchDir, lease.abort.signal) : {},
     mediaUrls: engine.needsLocalInputs ? {} : await upstreamMediaUrls(deps, task),
-    outputPath,
+    outputPath: path.join(scratchDir, 'output.mp4'),
   };
   const ctx = lease.context();
   let step = task.engineState ? await engine.poll(job, task.engineState, ctx) : await engine.start(job, ctx);
@@ -142,7 +140,14 @@ async function complete(deps: SettleDeps & Pick<AppDeps, 'prober'>, task: Task, 
     return retry(deps, task, workerId, { code: 'internal', message: `The engine's output is not a readable video: ${String(e)}`, reason: 'bad_output' });
   }
   const blobKey = `results/${task.id}-${task.attempts}.mp4`;
-  await rename(output.path, await deps.blobs.pathFor(blobKey));
+  try {
+    await deps.blobs.putFile(blobKey, output.path, { contentType: 'video/mp4' });
+  } catch (e) {
+    // Not completed (and so not charged) without its file: the attempt is retried, as for an engine fault.
+    deps.log.warn({ err: String(e), cause: e instanceof Error && e.cause ? String(e.cause) : undefined }, 'storing the result failed');
+    await deps.blobs.delete(blobKey).catch(() => undefined);
+    return retry(deps, task, workerId, toFailure(storageUnavailable()));
+  }
   const outputSeconds = probe.durationSeconds ?? output.durationSeconds;
   // Billed at the per-second price quoted at submit, per second actually billed: the engine's count
   // (the upstream's usage, or the local engine's from probed inputs), else the model's rule on what is known.
@@ -158,12 +163,11 @@ async function complete(deps: SettleDeps & Pick<AppDeps, 'prober'>, task: Task, 
   };
   const won = await deps.tasks.completeTask(task.id, workerId, deps.clock.nowMs(), result, costMinor, output.actualPrompt ?? null);
   if (!won) {
-    await deps.blobs.remove(blobKey);
+    await deps.blobs.delete(blobKey);
     return 'lost';
   }
   deps.events.publish({ taskId: task.id, status: 'completed', progress: 100 });
   recordTaskEnd(deps, task, 'completed', deps.clock.nowMs(), costMinor);
-  await deps.blobs.remove(`inputs/${task.id}`);
   deps.log.info({}, 'task completed');
   return 'completed';
 }
@@ -200,6 +204,5 @@ async function fail(deps: SettleDeps, task: Task, workerId: string, error: Failu
     recordTaskEnd(deps, task, 'failed', nowMs, 0);
     deps.log.info({ reason: error.reason }, 'task failed');
   }
-  await deps.blobs.remove(`inputs/${task.id}`).catch(() => undefined);
   return ok;
 }

@@ -1,7 +1,8 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { clipEcho } from '../domain/clip-echo.js';
 import { AppError, invalidField } from '../domain/errors.js';
+import { storageUnavailable } from '../domain/storage-unavailable.js';
 import { newId } from '../domain/ids.js';
 import { mediaLimits, type MediaKind } from '../domain/media-rules.js';
 import { declaredTypeMatches, formatsText, generationFormats, sniffHeadBytes, sniffMedia, type MediaFormat, type SniffedMedia } from '../domain/media-sniff.js';
@@ -48,15 +49,22 @@ function checkFormat(input: UploadInput, sniffed: SniffedMedia | null): SniffedM
   return sniffed;
 }
 
-async function write(ws: WriteStream, chunk: Uint8Array): Promise<void> {
-  // once() rejects when the stream emits 'error' while we wait.
-  if (!ws.write(chunk)) await once(ws, 'drain');
-}
-
 interface Sink {
-  ws: WriteStream;
+  body: PassThrough;
+  /** Settles when storage has the whole file (or failed). */
+  stored: Promise<void>;
   sniffed: SniffedMedia;
   maxBytes: number;
+}
+
+async function write(sink: Sink, chunk: Uint8Array): Promise<void> {
+  if (sink.body.write(chunk)) return;
+  // Storage failing mid-way rejects `stored`; a stream it stopped reading would never drain.
+  const failed = sink.stored.then(
+    () => Promise.reject(new Error('storage stopped reading the upload')),
+    () => Promise.reject(storageUnavailable()),
+  );
+  await Promise.race([once(sink.body, 'drain'), failed]);
 }
 
 /**
@@ -77,9 +85,12 @@ export async function uploadFile(deps: UploadFileDeps, input: UploadInput): Prom
   // The first bytes decide the format (and so the size limit) before anything touches the disk.
   const begin = async (chunks: Uint8Array[]): Promise<Sink> => {
     const sniffed = checkFormat(input, sniffMedia(Buffer.concat(chunks)));
-    const ws = createWriteStream(await deps.blobs.pathFor(blobKey), { flags: 'wx' });
-    open = { ws, sniffed, maxBytes: mediaLimits[sniffed.kind].maxBytes };
-    for (const c of chunks) await write(ws, c);
+    const body = new PassThrough();
+    const stored = deps.blobs.putStream(blobKey, body, { contentType: sniffed.contentType });
+    // Awaited below (at the end, or after a refusal); never an unhandled rejection meanwhile.
+    stored.catch(() => undefined);
+    open = { body, stored, sniffed, maxBytes: mediaLimits[sniffed.kind].maxBytes };
+    for (const c of chunks) await write(open, c);
     return open;
   };
 
@@ -90,7 +101,7 @@ export async function uploadFile(deps: UploadFileDeps, input: UploadInput): Prom
       const maxBytes = sink ? sink.maxBytes : maxUploadBytes(input.kinds);
       if (bytes > maxBytes) throw tooLarge(input.param, sink?.sniffed.kind ?? null, maxBytes);
       if (sink) {
-        await write(sink.ws, chunk);
+        await write(sink, chunk);
         continue;
       }
       head.push(chunk);
@@ -103,8 +114,8 @@ export async function uploadFile(deps: UploadFileDeps, input: UploadInput): Prom
     }
     if (bytes === 0) throw invalidField(input.param, 'empty_file', `${input.param}: the file is empty`);
     sink ??= await begin(head);
-    sink.ws.end();
-    await once(sink.ws, 'finish');
+    sink.body.end();
+    await sink.stored.catch(() => Promise.reject(storageUnavailable()));
     const file: StoredFile = {
       id,
       keyId: input.keyId,
@@ -120,12 +131,10 @@ export async function uploadFile(deps: UploadFileDeps, input: UploadInput): Prom
   } catch (e) {
     const partial = open as Sink | null;
     if (partial) {
-      if (!partial.ws.closed) {
-        const closed = once(partial.ws, 'close').catch(() => undefined);
-        partial.ws.destroy();
-        await closed;
-      }
-      await deps.blobs.remove(blobKey).catch(() => undefined);
+      // A source that fails makes the store keep nothing; the delete covers a store that finished first.
+      partial.body.destroy(e instanceof Error ? e : new Error(String(e)));
+      await partial.stored.catch(() => undefined);
+      await deps.blobs.delete(blobKey).catch(() => undefined);
     }
     throw e;
   }
@@ -133,7 +142,7 @@ export async function uploadFile(deps: UploadFileDeps, input: UploadInput): Prom
 
 /** Deletes a stored file: blob first, so a crash in between leaves a record that retention removes. */
 export async function discardFile(deps: Pick<AppDeps, 'blobs' | 'files'>, file: StoredFile): Promise<void> {
-  await deps.blobs.remove(file.blobKey);
+  await deps.blobs.delete(file.blobKey);
   await deps.files.deleteFile(file.id);
 }
 

@@ -154,6 +154,7 @@ export const reasonCatalogue = {
   upstream_task_expired: spec(['upstream_unavailable'], 'permanent', 'The upstream no longer knows the task (expired); any result is lost.'),
   upstream_channel_removed: spec(['upstream_unavailable'], 'permanent', 'The upstream channel that accepted the task is no longer configured.'),
   upstream_create_unreconciled: spec(['upstream_unavailable'], 'permanent', 'A create of unknown outcome could not be matched to an upstream task; failed rather than risk a duplicate.'),
+  storage_unavailable: spec(['upstream_unavailable'], 'retryable', 'Object storage could not be reached or failed (a 5xx, a timeout, a cut connection); a task is retried.'),
   result_download_failed: spec(['upstream_unavailable'], 'retryable', "The upstream's result could not be downloaded."),
   bad_upstream_output: spec(['upstream_unavailable'], 'retryable', "The upstream's result is not a readable video."),
   bad_upstream_reply: spec(['upstream_unavailable'], 'permanent', "The upstream's answers about the task could not be read; failed rather than polled forever (the task may still run upstream)."),

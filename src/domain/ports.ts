@@ -2,6 +2,7 @@
  * The small interfaces the use cases talk through. Adapters implement them; nothing here does I/O.
  * Every store method is async and one transaction, so SQLite and PostgreSQL satisfy the same contract.
  */
+import type { Readable } from 'node:stream';
 import type { Failure } from './errors.js';
 import type { ProbedMedia, MediaKind } from './media-rules.js';
 import type { GenerationRequest } from './request.js';
@@ -258,13 +259,47 @@ export type { MediaKind };
 
 // ---------- blobs ----------
 
+/** What a blob store knows of a stored object. */
+export interface BlobStat {
+  bytes: number;
+  /** An HTTP entity tag, quotes included (weak or strong): changes whenever the content does. */
+  etag: string;
+  modifiedMs: number;
+}
+
+/** Bytes start..end of an object, both included (HTTP Range semantics). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** Where finished files live: local disk or an S3-compatible object store, shared by every process. */
 export interface BlobStore {
-  /** Absolute path where a blob with this key lives (created directories included). */
-  pathFor(key: string): Promise<string>;
-  exists(key: string): Promise<boolean>;
-  remove(key: string): Promise<void>;
-  /** Names directly under a folder key ('work' -> ['task_…', …]); [] when there is no such folder. */
-  list(folder: string): Promise<string[]>;
+  /** Stores a finished local file under key (the file may be moved away); nothing is visible before it is whole. */
+  putFile(key: string, filePath: string, opts?: { contentType?: string }): Promise<void>;
+  /** Stores a stream under key; a source that fails leaves nothing under key. */
+  putStream(key: string, source: Readable, opts?: { contentType?: string }): Promise<void>;
+  /** The object's bytes (all, or a range inside it); undefined when there is no such object. */
+  open(key: string, range?: ByteRange): Promise<Readable | undefined>;
+  stat(key: string): Promise<BlobStat | undefined>;
+  /** Removes the object; a missing one is no error. */
+  delete(key: string): Promise<void>;
+  /** Keys of every object whose key starts with prefix, in no set order. */
+  list(prefix: string): Promise<string[]>;
+  /** A short-lived URL that serves the object straight from storage; absent when the store cannot make one. */
+  presign?(key: string, expiresInSeconds: number, opts: { contentType: string; filename?: string }): Promise<string>;
+  /** Throws when the store cannot be reached (readiness). */
+  ping(): Promise<void>;
+}
+
+/**
+ * This process's local scratch disk: media fetched for a task and engine outputs, kept only while the
+ * task runs. Nothing in it is shared with other processes.
+ */
+export interface ScratchSpace {
+  /** A new empty folder for one run of one task; the caller removes it with `remove` when the run ends. */
+  makeDir(label: string): Promise<string>;
+  remove(dir: string): Promise<void>;
 }
 
 export interface UrlSigner {

@@ -92,6 +92,7 @@ const chinese: Record<Reason, string> = {
   engine_error: '生成引擎发生意外错误。',
   too_many_attempts: '任务已达到最大尝试次数。',
   bad_output: '生成引擎的输出不是可读取的视频。',
+  storage_unavailable: '对象存储暂时不可用（5xx、超时或连接中断），任务会自动重试。',
   render_failed: '本地引擎（ffmpeg）渲染失败。',
   missing_input: '生成引擎缺少该模式所需的输入。',
   not_pollable: '生成引擎无法恢复该任务。',

@@ -59,9 +59,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           return;
         }
         if (!isCreate && fault === undefined) {
-          // Streamed through as it comes (event streams, downloads).
+          // Streamed through as it comes (event streams, downloads); a client gone ends the upstream request too.
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
+          res.once('close', () => up.destroy());
           return;
         }
         const chunks: Buffer[] = [];

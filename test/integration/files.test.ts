@@ -174,7 +174,7 @@ describe('POST /v1/files', () => {
 
   it('answers 404 file_not_found for a file whose bytes are gone from disk', async () => {
     const { json } = await rawUpload('/v1/files', await readFile(fx.redPng), 'image/png');
-    await server.deps.blobs.remove((await server.deps.files.getFile(json.data.id))!.blobKey);
+    await server.deps.blobs.delete((await server.deps.files.getFile(json.data.id))!.blobKey);
     const res = await server.api('GET', `/v1/files/${json.data.id}/content`, undefined, alice);
     expect(res.status).toBe(404);
     expect(res.json.error).toMatchObject({ param: 'file_id', reason: 'file_not_found' });

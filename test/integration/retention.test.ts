@@ -108,6 +108,8 @@ describe('sweepRetention', () => {
       await mkdir(blobPath(`inputs/${id}`), { recursive: true });
       await writeFile(blobPath(`inputs/${id}/firstFrame`), 'x');
       await mkdir(blobPath(`work/${id}`), { recursive: true });
+      // Storage has objects, not folders: a folder is kept by what it holds.
+      await writeFile(blobPath(`work/${id}/wrk-1.mp4`), 'x');
     }
     // The ghost (no such task) goes at once; the finished task's folders wait out the grace period.
     await sweepRetention(server.deps);

@@ -114,7 +114,7 @@ describe('GET /v1/tasks/{id}/content', () => {
     const created = await server.api('POST', '/v1/videos/generations', { model: 'wan2.7', prompt: 'lost on disk', resolution: '720P', duration: 2 });
     const id = created.json.data[0].task_id;
     expect((await waitForTask(server, id)).status).toBe('completed');
-    await server.deps.blobs.remove((await server.deps.tasks.getTask(id))!.result!.blobKey);
+    await server.deps.blobs.delete((await server.deps.tasks.getTask(id))!.result!.blobKey);
     for (const headers of [{}, { range: 'bytes=0-99' }] as Record<string, string>[]) {
       const res = await get(server, id, headers);
       expect(res.status).toBe(410);

@@ -468,7 +468,7 @@ export interface components {
      * @description The machine code of a failure: stable, one per rule. `permanent`: the same request (or task) fails the same way again; `retryable`: it may succeed later unchanged (failed tasks are retried by the server first). New reasons may be added: handle an unknown one by the error's `type`. An upstream's own error codes are never reasons: DashScope's are mapped to these and quoted in `message`; a relay upstream's reason passes through when it is one of these, else it becomes `upstream_invalid_request` with the original in `message`.
      * @enum {string}
      */
-    ErrorReason: "required" | "invalid_type" | "invalid_value" | "too_short" | "too_long" | "too_few" | "too_many" | "out_of_range" | "unknown_field" | "conflicting_alias" | "duplicate_role" | "mixed_media_not_allowed" | "unsupported_for_model" | "reference_required" | "too_many_references" | "voice_not_allowed" | "unsupported_url_scheme" | "invalid_json" | "forbidden_key" | "unsupported_content_type" | "invalid_content_length" | "bad_request" | "request_timeout" | "headers_too_large" | "path_segment_too_long" | "invalid_path" | "body_too_large" | "too_precise" | "negative_balance" | "balance_too_large" | "invalid_upload" | "empty_file" | "invalid_data_uri" | "media_too_large" | "unsupported_format" | "unreadable_media" | "bad_dimensions" | "bad_aspect_ratio" | "bad_duration" | "duration_too_short" | "duration_too_long" | "url_not_allowed" | "fetch_failed" | "fetch_timeout" | "too_many_redirects" | "file_not_found" | "file_expired" | "public_base_url_required" | "missing_api_key" | "invalid_api_key" | "insufficient_scope" | "invalid_signature" | "insufficient_balance" | "rate_limit_exceeded" | "queue_full" | "key_not_found" | "invalid_session" | "cross_site_request" | "key_unlimited" | "idempotency_key_reused" | "task_not_found" | "model_not_found" | "route_not_found" | "result_not_ready" | "no_result" | "result_expired" | "not_cancellable" | "task_already_finished" | "task_not_finished" | "no_callback_url" | "range_not_satisfiable" | "precondition_failed" | "internal" | "engine_error" | "too_many_attempts" | "bad_output" | "render_failed" | "missing_input" | "not_pollable" | "bad_engine_state" | "console_not_built" | "content_moderation" | "upstream_invalid_parameter" | "upstream_bad_request" | "upstream_invalid_request" | "upstream_error" | "upstream_failed" | "upstream_cancelled" | "upstream_task_expired" | "upstream_channel_removed" | "upstream_create_unreconciled" | "result_download_failed" | "bad_upstream_output" | "bad_upstream_reply" | "upstream_auth" | "upstream_payment_required" | "upstream_invalid_api_key" | "upstream_access_denied" | "upstream_arrearage" | "model_not_available" | "upstream_not_found";
+    ErrorReason: "required" | "invalid_type" | "invalid_value" | "too_short" | "too_long" | "too_few" | "too_many" | "out_of_range" | "unknown_field" | "conflicting_alias" | "duplicate_role" | "mixed_media_not_allowed" | "unsupported_for_model" | "reference_required" | "too_many_references" | "voice_not_allowed" | "unsupported_url_scheme" | "invalid_json" | "forbidden_key" | "unsupported_content_type" | "invalid_content_length" | "bad_request" | "request_timeout" | "headers_too_large" | "path_segment_too_long" | "invalid_path" | "body_too_large" | "too_precise" | "negative_balance" | "balance_too_large" | "invalid_upload" | "empty_file" | "invalid_data_uri" | "media_too_large" | "unsupported_format" | "unreadable_media" | "bad_dimensions" | "bad_aspect_ratio" | "bad_duration" | "duration_too_short" | "duration_too_long" | "url_not_allowed" | "fetch_failed" | "fetch_timeout" | "too_many_redirects" | "file_not_found" | "file_expired" | "public_base_url_required" | "missing_api_key" | "invalid_api_key" | "insufficient_scope" | "invalid_signature" | "insufficient_balance" | "rate_limit_exceeded" | "queue_full" | "key_not_found" | "invalid_session" | "cross_site_request" | "key_unlimited" | "idempotency_key_reused" | "task_not_found" | "model_not_found" | "route_not_found" | "result_not_ready" | "no_result" | "result_expired" | "not_cancellable" | "task_already_finished" | "task_not_finished" | "no_callback_url" | "range_not_satisfiable" | "precondition_failed" | "internal" | "engine_error" | "too_many_attempts" | "bad_output" | "render_failed" | "missing_input" | "not_pollable" | "bad_engine_state" | "console_not_built" | "content_moderation" | "upstream_invalid_parameter" | "upstream_bad_request" | "upstream_invalid_request" | "upstream_error" | "upstream_failed" | "upstream_cancelled" | "upstream_task_expired" | "upstream_channel_removed" | "upstream_create_unreconciled" | "storage_unavailable" | "result_download_failed" | "bad_upstream_output" | "bad_upstream_reply" | "upstream_auth" | "upstream_payment_required" | "upstream_invalid_api_key" | "upstream_access_denied" | "upstream_arrearage" | "model_not_available" | "upstream_not_found";
     /** @description A generation task (spec section 3). */
     Task: {
       /** @description `task_` + a 26-character ULID. */
@@ -1370,6 +1370,14 @@ export interface operations {
           "video/mp4": string;
         };
       };
+      /** @description Only when the server runs with `RESULT_DELIVERY=redirect` (object storage): the same bytes, Range included, from a short-lived presigned URL of the store. */
+      302: {
+        headers: {
+          /** @description The presigned URL. */
+          Location?: string;
+        };
+        content: never;
+      };
       /** @description Not modified (If-None-Match / If-Modified-Since). */
       304: {
         content: never;
@@ -1562,6 +1570,14 @@ export interface operations {
           "application/octet-stream": string;
         };
       };
+      /** @description Only when the server runs with `RESULT_DELIVERY=redirect` (object storage): the same bytes, Range included, from a short-lived presigned URL of the store. */
+      302: {
+        headers: {
+          /** @description The presigned URL. */
+          Location?: string;
+        };
+        content: never;
+      };
       /** @description Not modified (If-None-Match / If-Modified-Since). */
       304: {
         content: never;
@@ -1615,6 +1631,14 @@ export interface operations {
         content: {
           "application/octet-stream": string;
         };
+      };
+      /** @description Only when the server runs with `RESULT_DELIVERY=redirect` (object storage): the same bytes, Range included, from a short-lived presigned URL of the store. */
+      302: {
+        headers: {
+          /** @description The presigned URL. */
+          Location?: string;
+        };
+        content: never;
       };
       /** @description Not modified (If-None-Match / If-Modified-Since). */
       304: {

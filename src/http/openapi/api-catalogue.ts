@@ -66,6 +66,10 @@ const rangeResponses = (mediaType: string, what: string): Record<number, Respons
     headers: { ETag: 'Validator for If-None-Match.', 'Accept-Ranges': '`bytes`.', 'Last-Modified': 'When the file was written.' },
   },
   206: { description: 'The requested byte range.', content: { [mediaType]: res.binarySchema }, headers: { 'Content-Range': 'The range sent.' } },
+  302: {
+    description: 'Only when the server runs with `RESULT_DELIVERY=redirect` (object storage): the same bytes, Range included, from a short-lived presigned URL of the store.',
+    headers: { Location: 'The presigned URL.' },
+  },
   304: { description: 'Not modified (If-None-Match / If-Modified-Since).' },
 });
 

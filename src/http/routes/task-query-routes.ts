@@ -11,7 +11,7 @@ import { api } from '../openapi/api-catalogue.js';
 import type { TaskParams } from '../openapi/request-schemas.js';
 import { parseInput } from '../query-schemas.js';
 import { renderTask, type RenderTaskDeps } from '../../present/render-task.js';
-import { sendBlob } from '../send-blob.js';
+import { deliverBlob } from '../send-blob.js';
 
 const statuses: readonly TaskStatus[] = taskStatuses;
 
@@ -30,7 +30,7 @@ function parseStatuses(value: string | string[] | undefined): TaskStatus[] | und
 }
 
 /** Listing the caller's tasks, and downloading a task's MP4 with the API key (Range, ETag). */
-export function registerTaskQueryRoutes(app: FastifyInstance, deps: AuthDeps & ListTasksDeps & RenderTaskDeps & Pick<AppDeps, 'blobs'>): void {
+export function registerTaskQueryRoutes(app: FastifyInstance, deps: AuthDeps & ListTasksDeps & RenderTaskDeps & Pick<AppDeps, 'blobs' | 'delivery'>): void {
   app.get(api.listTasks.url, async (request) => {
     const key = await requireKey(deps, request, 'user');
     const query = (request.query ?? {}) as Record<string, unknown>;
@@ -58,8 +58,9 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: AuthDeps & L
   app.get<{ Params: TaskParams }>(api.getTaskContent.url, async (request, reply) => {
     const key = await requireKey(deps, request, 'user');
     const { task, blobKey } = await taskContent(deps, { keyId: key.id, taskId: request.params.taskId });
-    return sendBlob(request, reply, await deps.blobs.pathFor(blobKey), {
+    return deliverBlob(request, reply, deps, blobKey, {
       contentType: 'video/mp4',
+      cacheControl: 'private, no-cache',
       filename: `${task.id}.mp4`,
       missing: () => resultExpired(task),
     });

@@ -12,7 +12,7 @@ import { api } from '../openapi/api-catalogue.js';
 import type { FileParams } from '../openapi/request-schemas.js';
 import type { FileJson } from '../../present/response-schemas.js';
 import { presentImageUpload } from '../../present/present-image-upload.js';
-import { sendBlob } from '../send-blob.js';
+import { deliverBlob } from '../send-blob.js';
 import { ownFileUrl } from '../../app/media-sources.js';
 
 const allKinds: readonly MediaKind[] = ['image', 'video', 'audio'];
@@ -77,7 +77,7 @@ async function uploadSource(request: FastifyRequest, kinds: readonly MediaKind[]
  * disk: in this scope no body parser buffers anything, so the 40 MB JSON bodyLimit does not apply
  * and the per-kind media limits do. Downloads are key-authenticated and owner-only.
  */
-export function registerUploadRoutes(app: FastifyInstance, deps: AuthDeps & UploadFileDeps & Pick<AppDeps, 'baseUrl'>): void {
+export function registerUploadRoutes(app: FastifyInstance, deps: AuthDeps & UploadFileDeps & Pick<AppDeps, 'baseUrl' | 'delivery'>): void {
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     await scope.register(multipart, { throwFileSizeLimit: false });
@@ -116,8 +116,9 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AuthDeps & Uplo
     scope.get<{ Params: FileParams }>(api.getFileContent.url, async (request, reply) => {
       const key = await requireKey(deps, request, 'user');
       const file = await findOwnFile(deps, key.id, request.params.fileId);
-      // A blob gone from disk answers like an unknown file (sendBlob turns the 404 into `missing`).
-      return sendBlob(request, reply, await deps.blobs.pathFor(file.blobKey), { contentType: file.contentType, missing: () => fileNotFound(file.id) });
+      // A blob gone from storage answers like an unknown file.
+      // Owner-only content: browsers may keep it but must revalidate (ETag -> 304); shared caches may not.
+      return deliverBlob(request, reply, deps, file.blobKey, { contentType: file.contentType, cacheControl: 'private, no-cache', missing: () => fileNotFound(file.id) });
     });
   });
 }
