@@ -22,6 +22,7 @@ import { createHmacTokenSigner } from './adapters/storage/hmac-token-signer.js';
 import { createHmacUrlSigner } from './adapters/storage/hmac-url-signer.js';
 import { createLocalDiskStore } from './adapters/storage/local-disk.js';
 import { openLocalScratch } from './adapters/storage/local-scratch.js';
+import { createS3Store } from './adapters/storage/s3-store.js';
 import { openPostgresStore } from './adapters/store-postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/store-sqlite/sqlite-store.js';
 import type { Config } from './config.js';
@@ -138,7 +139,11 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
   const prober = createFfprobeProber();
   const engine = buildEngine(config, { tasks: store.tasks, log, clock, fetcher, prober, metrics });
   const signingSecret = await loadSigningSecret(config);
-  const blobs = createLocalDiskStore(path.join(config.dataDir, 'blobs'));
+  // STORAGE_URL=s3://…: every process reads and writes one bucket; else files under DATA_DIR.
+  const s3 = config.storage.kind === 's3' ? createS3Store(config.storage) : undefined;
+  const blobs = s3 ?? createLocalDiskStore(path.join(config.dataDir, 'blobs'));
+  // Object storage is another machine: readiness looks at it (the local disk is this process's own).
+  if (s3) readinessChecks.push({ name: 'storage', required: true, check: () => s3.ping() });
   // Scratch left by a crashed run of this process (or another gone process on this disk) is swept here.
   const scratch = await openLocalScratch(config.scratchDir);
   const deps: AppDeps = {
@@ -198,6 +203,7 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
       await redis?.close();
       await store.close();
       await scratch.close();
+      s3?.close();
     },
   };
 }
