@@ -172,7 +172,7 @@ export async function buildServices(config: Config, opts: { clock?: Clock } = {}
     lifecycle: { draining: false, readinessChecks },
     leaseMs: config.workerLeaseMs,
     resultUrlTtlMs: config.resultUrlTtlSeconds * 1000,
-    retention: { resultsMs: config.resultRetentionMs, uploadsMs: config.uploadRetentionMs },
+    retention: { resultsMs: config.resultRetentionMs, uploadsMs: config.uploadRetentionMs, legacyScratch: !s3 },
     publicBaseUrl: config.publicBaseUrl,
     baseUrl: () => baseUrl,
     randomSeed: () => randomInt(0, 2147483647),

@@ -47,6 +47,8 @@ export interface Lifecycle {
 export interface Retention {
   resultsMs: number;
   uploadsMs: number;
+  /** Storage may hold tasks' scratch folders from versions that kept scratch there (local disk only: object storage came later). */
+  legacyScratch: boolean;
 }
 
 /** Webhook delivery, event streams and Prefer: wait. */

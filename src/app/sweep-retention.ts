@@ -53,5 +53,6 @@ export async function sweepRetention(deps: SweepRetentionDeps): Promise<number> 
     await discardFile(deps, file);
     removed++;
   }
-  return removed + (await sweepLegacyScratch(deps, nowMs));
+  // Not on object storage: it never held scratch, and listing it every pass would cost requests.
+  return removed + (deps.retention.legacyScratch ? await sweepLegacyScratch(deps, nowMs) : 0);
 }
