@@ -29,6 +29,8 @@ export interface FakeDashscopeOptions {
   queryLimitPerSecond?: number;      // default 20, per account, counting task queries AND list calls; over it: 429 Throttling
   pendingMs?: number;                // time in PENDING (default 1000)
   runningMs?: number;                // time in RUNNING (default 3000)
+  /** One task's time in RUNNING, decided at its create (benches spread ends over a run); default runningMs. */
+  runningMsFor?: (task: { prompt: string | undefined; createdAtMs: number }) => number;
   resultUrlTtlMs?: number;           // signed video_url lifetime (default 24 h); expired URL -> 403
   taskExpiryMs?: number;             // after this a task queries as UNKNOWN (default 24 h)
   invalidFailMs?: number;            // a task with bad input turns FAILED this long after its create (default 100)

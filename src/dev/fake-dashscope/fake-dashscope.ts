@@ -186,6 +186,7 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
       accepted: checked.ok ? checked : null, rejection: checked.ok ? null : { code: checked.code, message: checked.message }, body,
       createdAtMs: now(), willFail: f?.taskFailure === true, canceledAtMs: null, videoUrl: null, urlExpiresAtMs: null,
     };
+    if (opts.runningMsFor) task.runningMs = Math.max(0, opts.runningMsFor({ prompt: task.prompt, createdAtMs: task.createdAtMs }));
     store.set(task.taskId, task);
     counters.tasksCreated++;
     if (f?.createCutAfterAccept) return void req.socket.destroy();

@@ -27,6 +27,8 @@ export interface FakeTask {
   /** Set the first time the task is seen SUCCEEDED. */
   videoUrl: string | null;
   urlExpiresAtMs: number | null;
+  /** This task's time in RUNNING, when it differs from the common one (FakeDashscopeOptions.runningMsFor). */
+  runningMs?: number;
 }
 
 export interface Timing {
@@ -83,7 +85,7 @@ export function scheduledAtMs(task: FakeTask, t: Timing): number {
 }
 
 export function endAtMs(task: FakeTask, t: Timing): number {
-  return task.canceledAtMs ?? (task.rejection ? scheduledAtMs(task, t) : task.createdAtMs + t.pendingMs + t.runningMs);
+  return task.canceledAtMs ?? (task.rejection ? scheduledAtMs(task, t) : task.createdAtMs + t.pendingMs + (task.runningMs ?? t.runningMs));
 }
 
 export function statusAt(task: FakeTask, nowMs: number, t: Timing): TaskStatus {
