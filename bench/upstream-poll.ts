@@ -1,107 +1,157 @@
 /**
- * 1,000 in-flight tasks on one DashScope account, on the fake DashScope (render stubbed to copy one tiny
+ * 10,000 tasks in flight on one DashScope account, on the fake DashScope (render stubbed to copy one tiny
  * pre-made MP4), driven through the DashScope engine exactly as the worker drives it (start, then poll
- * while running, at least a second apart). Creates are spread over 60 s and every render takes 60 s, so
- * all 1,000 are in flight together and they end over the following ~60 s (about 17 a second).
+ * while running, at least a second apart).
  *
- * Reports the busiest second of queries + list calls the fake saw on the account (the limit is 20), and
- * the delay from the upstream's end_time to the engine returning `done` (the MP4 copied and probed).
- * Note the floor: the batch list carries no video URL, so every ended task costs one detail query; at
- * 20 queries/s no design notices more than ~20 ended tasks a second.
+ * The shape is a steady state: the tasks are created over `rampS`, then end at `endRate` a second in
+ * roughly the order they were made (each end jittered by up to ±`jitterS`, as renders of one kind take
+ * about the same time), and every task that ends is replaced by a new long one, so the account holds
+ * `tasks` in flight for the whole measured window of `measureS`. Then the run stops; the tasks still
+ * running are left (nothing more is learnt from waiting for all of them).
  *
- * Run alone: npx tsx bench/upstream-poll.ts
+ * Why ends are paced and not all at once: the batch list carries no video URL, so every ended task costs
+ * one detail query; at 20 queries/s no design notices more than ~20 ends a second, and 10,000 ends cost
+ * at least 500 s of the budget whatever the design. 10 ends a second leaves room for the list sweeps.
+ *
+ * Reports the busiest second of queries + list calls the fake saw on the account (the limit is 20), the
+ * 429s it answered, and the delay from the upstream's end_time to the engine returning `done` (the MP4
+ * copied and probed) for every task that ended in the window; a task ended but not yet noticed when the
+ * window closes counts with its delay so far.
+ *
+ * Run alone: npm run bench upstream (or npx tsx bench/upstream-poll.ts). Knobs, from the environment:
+ * BENCH_POLL_TASKS (10000), BENCH_POLL_END_RATE (10 a second), BENCH_POLL_MEASURE_S (150).
  */
 import { execFile } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDashscopeEngine } from '../src/adapters/engines/dashscope/dashscope-engine.js';
-import { decodeState } from '../src/adapters/engines/dashscope/engine-state.js';
 import { ffmpegPath } from '../src/adapters/media/ffmpeg-paths.js';
 import { createFfprobeProber } from '../src/adapters/media/probe.js';
 import { createSafeFetcher } from '../src/adapters/media/safe-fetch.js';
+import { seededRandom } from '../src/domain/seeded-random.js';
 import type { EngineContext, EngineJob, EngineStep } from '../src/domain/ports.js';
 import type { GenerationRequest } from '../src/domain/request.js';
 import { startFakeDashscope } from '../src/dev/fake-dashscope/fake-dashscope.js';
 
 const run = promisify(execFile);
-const tasks = 1000;
-const createSpreadMs = 60_000;
-const pendingMs = 10_000;
-const runningMs = 50_000;
+const knob = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
+const tasks = knob('BENCH_POLL_TASKS', 10_000);
+const endRate = knob('BENCH_POLL_END_RATE', 10);
+const measureS = knob('BENCH_POLL_MEASURE_S', 150);
+const rampS = Math.max(10, tasks / 250);
+/** From the end of the ramp to the first end: every task has been seen running by then. */
+const leadS = 15;
+const jitterS = 15;
+const pendingMs = 2000;
 const workerPollIntervalMs = 1000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 }
 
 export async function benchUpstreamPoll(): Promise<Record<string, number>> {
+  const wallStartMs = Date.now();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-bench-poll-'));
   const tiny = path.join(dir, 'tiny.mp4');
   await run(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=navy:s=320x180:r=30:d=1', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', tiny]);
-  const fake = await startFakeDashscope({ keys: [{ key: 'sk-bench', account: 'bench' }], pendingMs, runningMs, render: (_task, out) => copyFile(tiny, out) });
+  const t0 = Date.now();
+  const random = seededRandom(17);
+  /** Upstream end time of each task, by prompt (the fake decides a task's run time at its create). */
+  const endAtOf = new Map<string, number>();
+  const fake = await startFakeDashscope({
+    keys: [{ key: 'sk-bench', account: 'bench' }],
+    pendingMs,
+    runningMsFor: (t) => (endAtOf.get(t.prompt ?? '') ?? t.createdAtMs + 3_600_000) - t.createdAtMs - pendingMs,
+    render: (_task, out) => copyFile(tiny, out),
+  });
   const engine = createDashscopeEngine({
-    channels: [{ id: 'bench', baseUrl: fake.url, apiKey: 'sk-bench', maxConcurrent: tasks, priority: 0, weight: 1 }],
+    channels: [{ id: 'bench', baseUrl: fake.url, apiKey: 'sk-bench', maxConcurrent: tasks * 2, priority: 0, weight: 1 }],
     queryBudgetPerSecond: 20,
     fetcher: createSafeFetcher({ allowLoopback: true, timeoutMs: 30_000, maxRedirects: 2 }),
     prober: createFfprobeProber(),
   });
-  const upstreamIdOf = new Map<string, string>();
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
   const doneAtMs = new Map<string, number>();
-  try {
-    const drive = async (i: number): Promise<void> => {
-      const taskId = `bench_${i}`;
-      const request: GenerationRequest = { model: 'wan2.7', mode: 't2v', prompt: `bench task ${i}`, resolution: '720P', durationSeconds: 2, size: '16:9', sizeIgnored: false, promptExtend: false, watermark: false, seed: i };
-      const job: EngineJob = { taskId, request, inputs: {}, mediaUrls: {}, outputPath: path.join(dir, `${taskId}.mp4`) };
-      let state: string | null = null;
-      const ctx: EngineContext = {
-        signal: new AbortController().signal,
-        onProgress: () => undefined,
-        saveState: async (s) => {
-          state = s;
-        },
-        acquireChannel: async (candidates) => candidates[0]?.id ?? null,
-      };
-      let step: EngineStep = await engine.start(job, ctx);
-      while (step.kind === 'running' || step.kind === 'wait') {
-        const startedMs = Date.now();
-        if (step.kind === 'wait') await new Promise((r) => setTimeout(r, step.kind === 'wait' ? step.retryAfterMs : 0));
-        step = step.kind === 'running' ? await engine.poll(job, step.state, ctx) : await engine.start(job, ctx);
-        const elapsedMs = Date.now() - startedMs;
-        if (step.kind === 'running' && elapsedMs < workerPollIntervalMs) await new Promise((r) => setTimeout(r, workerPollIntervalMs - elapsedMs));
-      }
-      if (step.kind !== 'done') throw new Error(`bench task ${i} ended ${JSON.stringify(step)}`);
-      doneAtMs.set(taskId, Date.now());
-      const saved = state ? decodeState(state) : undefined;
-      if (saved?.phase === 'submitted') upstreamIdOf.set(taskId, saved.upstreamTaskId);
-      await rm(job.outputPath, { force: true });
-    };
-    const runs: Promise<void>[] = [];
-    const t0 = Date.now();
-    for (let i = 0; i < tasks; i++) {
-      const due = t0 + (i * createSpreadMs) / tasks;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      runs.push(drive(i));
+  let inFlight = 0;
+  let minInFlight = Infinity;
+  let refills = 0;
+  const runs: Promise<void>[] = [];
+  const measureFromMs = t0 + (rampS + leadS) * 1000;
+  const measureToMs = measureFromMs + measureS * 1000;
+
+  // Calls cut short by the stop (a create, a download) fail; only those.
+  const ignoreAborted = (err: unknown) => {
+    if (!stop.signal.aborted) throw err;
+  };
+  const drive = async (prompt: string, seed: number): Promise<void> => {
+    const request: GenerationRequest = { model: 'wan2.7', mode: 't2v', prompt, resolution: '720P', durationSeconds: 2, size: '16:9', sizeIgnored: false, promptExtend: false, watermark: false, seed };
+    const job: EngineJob = { taskId: `bench_${seed}`, request, inputs: {}, mediaUrls: {}, outputPath: path.join(dir, `bench_${seed}.mp4`) };
+    const ctx: EngineContext = { signal: stop.signal, onProgress: () => undefined, saveState: async () => undefined, acquireChannel: async (c) => c[0]?.id ?? null };
+    inFlight++;
+    let step: EngineStep = await engine.start(job, ctx);
+    while ((step.kind === 'running' || step.kind === 'wait') && !stop.signal.aborted) {
+      const startedMs = Date.now();
+      if (step.kind === 'wait') await sleep(step.retryAfterMs);
+      step = step.kind === 'running' ? await engine.poll(job, step.state, ctx) : await engine.start(job, ctx);
+      if (step.kind === 'running') await sleep(workerPollIntervalMs - (Date.now() - startedMs));
     }
+    inFlight--;
+    if (stop.signal.aborted && step.kind !== 'done') return;
+    if (step.kind !== 'done') throw new Error(`bench task ${prompt} ended ${JSON.stringify(step)}`);
+    doneAtMs.set(prompt, Date.now());
+    await rm(job.outputPath, { force: true });
+    // A new long task takes its place, so the account keeps `tasks` in flight.
+    if (Date.now() < measureToMs) runs.push(drive(`bench refill ${refills}`, tasks + refills++).catch(ignoreAborted));
+  };
+
+  try {
+    for (let i = 0; i < tasks; i++) {
+      const prompt = `bench task ${i}`;
+      endAtOf.set(prompt, measureFromMs + (i / endRate) * 1000 + (random() * 2 - 1) * jitterS * 1000);
+      await sleep(t0 + (i * rampS * 1000) / tasks - Date.now());
+      runs.push(drive(prompt, i).catch(ignoreAborted));
+    }
+    while (Date.now() < measureToMs) {
+      await sleep(1000);
+      if (Date.now() >= measureFromMs) minInFlight = Math.min(minInFlight, inFlight);
+    }
+    stop.abort();
+    const stoppedMs = Date.now();
     await Promise.all(runs);
 
-    const ended = new Map(fake.tasks().map((t) => [t.taskId, t.endedAtMs]));
-    const delays = [...doneAtMs].map(([taskId, at]) => (at - ended.get(upstreamIdOf.get(taskId)!)!) / 1000).sort((a, b) => a - b);
+    const byPrompt = new Map(fake.tasks().map((t) => [t.prompt ?? '', t]));
+    const delays: number[] = [];
+    let unnoticed = 0;
+    for (const [prompt, t] of byPrompt) {
+      if (t.endedAtMs === null || t.endedAtMs < measureFromMs || t.endedAtMs > stoppedMs) continue;
+      const at = doneAtMs.get(prompt);
+      if (at === undefined) unnoticed++;
+      delays.push(((at ?? stoppedMs) - t.endedAtMs) / 1000);
+    }
+    delays.sort((a, b) => a - b);
     const stats = fake.stats();
     return {
-      tasks,
+      tasks_in_flight_min: minInFlight,
+      ended_in_window: delays.length,
+      ended_unnoticed_at_close: unnoticed,
       upstream_queries_per_second_max: stats.maxQueriesInOneSecond.bench ?? 0,
+      upstream_throttled: stats.throttled,
       completion_delay_p50_seconds: Number(percentile(delays, 0.5).toFixed(2)),
       completion_delay_p95_seconds: Number(percentile(delays, 0.95).toFixed(2)),
       completion_delay_max_seconds: Number(percentile(delays, 1).toFixed(2)),
       upstream_detail_queries: stats.queries,
       upstream_list_calls: stats.listCalls,
-      upstream_throttled: stats.throttled,
       upstream_creates: stats.createCalls,
+      wall_seconds: Math.round((Date.now() - wallStartMs) / 1000),
+      load_average_1m: Number(os.loadavg()[0]!.toFixed(2)),
     };
   } finally {
+    stop.abort();
     engine.close();
     await fake.close();
     await rm(dir, { recursive: true, force: true });
