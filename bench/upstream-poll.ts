@@ -26,6 +26,7 @@ import { setMaxListeners } from 'node:events';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { createDashscopeEngine } from '../src/adapters/engines/dashscope/dashscope-engine.js';
 import { ffmpegPath } from '../src/adapters/media/ffmpeg-paths.js';
@@ -80,6 +81,9 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
   let inFlight = 0;
   let minInFlight = Infinity;
   let refills = 0;
+  let retried = 0;
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const runs: Promise<void>[] = [];
   const measureFromMs = t0 + (rampS + leadS) * 1000;
   const measureToMs = measureFromMs + measureS * 1000;
@@ -93,12 +97,23 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
     const job: EngineJob = { taskId: `bench_${seed}`, request, inputs: {}, mediaUrls: {}, outputPath: path.join(dir, `bench_${seed}.mp4`) };
     const ctx: EngineContext = { signal: stop.signal, onProgress: () => undefined, saveState: async () => undefined, acquireChannel: async (c) => c[0]?.id ?? null };
     inFlight++;
+    let state: string | null = null;
     let step: EngineStep = await engine.start(job, ctx);
-    while ((step.kind === 'running' || step.kind === 'wait') && !stop.signal.aborted) {
+    while (!stop.signal.aborted) {
       const startedMs = Date.now();
-      if (step.kind === 'wait') await sleep(step.retryAfterMs);
-      step = step.kind === 'running' ? await engine.poll(job, step.state, ctx) : await engine.start(job, ctx);
-      if (step.kind === 'running') await sleep(workerPollIntervalMs - (Date.now() - startedMs));
+      if (step.kind === 'running') {
+        state = step.state;
+        step = await engine.poll(job, state, ctx);
+        if (step.kind === 'running') await sleep(workerPollIntervalMs - (Date.now() - startedMs));
+      } else if (step.kind === 'wait') {
+        await sleep(step.retryAfterMs);
+        step = await engine.start(job, ctx);
+      } else if (step.kind === 'failed' && step.retryable && state !== null) {
+        // As the worker does: the task goes back to the queue with its state, and is followed again.
+        retried++;
+        await sleep(workerPollIntervalMs);
+        step = await engine.poll(job, state, ctx);
+      } else break;
     }
     inFlight--;
     if (stop.signal.aborted && step.kind !== 'done') return;
@@ -147,10 +162,13 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
       upstream_detail_queries: stats.queries,
       upstream_list_calls: stats.listCalls,
       upstream_creates: stats.createCalls,
+      retried_after_failed_step: retried,
+      event_loop_delay_p99_ms: Math.round(loopDelay.percentile(99) / 1e6),
       wall_seconds: Math.round((Date.now() - wallStartMs) / 1000),
       load_average_1m: Number(os.loadavg()[0]!.toFixed(2)),
     };
   } finally {
+    loopDelay.disable();
     stop.abort();
     engine.close();
     await fake.close();
