@@ -42,7 +42,8 @@ const knob = (name: string, dflt: number) => (process.env[name] ? Number(process
 const tasks = knob('BENCH_POLL_TASKS', 10_000);
 const endRate = knob('BENCH_POLL_END_RATE', 10);
 const measureS = knob('BENCH_POLL_MEASURE_S', 150);
-const rampS = Math.max(10, tasks / 250);
+// 100 creates a second: each is a real HTTP create, and the machine running the bench is often shared.
+const rampS = Math.max(10, tasks / 100);
 /** From the end of the ramp to the first end: every task has been seen running by then. */
 const leadS = 15;
 const jitterS = 15;
@@ -95,9 +96,16 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
   const drive = async (prompt: string, seed: number): Promise<void> => {
     const request: GenerationRequest = { model: 'wan2.7', mode: 't2v', prompt, resolution: '720P', durationSeconds: 2, size: '16:9', sizeIgnored: false, promptExtend: false, watermark: false, seed };
     const job: EngineJob = { taskId: `bench_${seed}`, request, inputs: {}, mediaUrls: {}, outputPath: path.join(dir, `bench_${seed}.mp4`) };
-    const ctx: EngineContext = { signal: stop.signal, onProgress: () => undefined, saveState: async () => undefined, acquireChannel: async (c) => c[0]?.id ?? null };
-    inFlight++;
     let state: string | null = null;
+    const ctx: EngineContext = {
+      signal: stop.signal,
+      onProgress: () => undefined,
+      saveState: async (s) => {
+        state = s;
+      },
+      acquireChannel: async (c) => c[0]?.id ?? null,
+    };
+    inFlight++;
     let step: EngineStep = await engine.start(job, ctx);
     while (!stop.signal.aborted) {
       const startedMs = Date.now();
@@ -108,11 +116,11 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
       } else if (step.kind === 'wait') {
         await sleep(step.retryAfterMs);
         step = await engine.start(job, ctx);
-      } else if (step.kind === 'failed' && step.retryable && state !== null) {
-        // As the worker does: the task goes back to the queue with its state, and is followed again.
+      } else if (step.kind === 'failed' && step.retryable) {
+        // As the worker does: the task goes back to the queue with its saved state and runs on from it.
         retried++;
         await sleep(workerPollIntervalMs);
-        step = await engine.poll(job, state, ctx);
+        step = state !== null ? await engine.poll(job, state, ctx) : await engine.start(job, ctx);
       } else break;
     }
     inFlight--;
