@@ -179,6 +179,17 @@ describe('fake DashScope: task lifecycle', () => {
     expect((await query(fake, running2)).body.output.task_status).toBe('SUCCEEDED');
     expect(fake.stats().cancels).toBe(4);
   });
+
+  it('runningMsFor gives each task its own run time, decided at its create', async () => {
+    const fake = await start({ runningMsFor: (t) => (t.prompt === 'slow' ? 9000 : 2000) });
+    const slow = await createdId(fake, { ...T2V, input: { prompt: 'slow' } });
+    const fast = await createdId(fake, { ...T2V, input: { prompt: 'fast' } });
+    clock += 1000 + 2000;
+    expect((await query(fake, fast)).body.output.task_status).toBe('SUCCEEDED');
+    expect((await query(fake, slow)).body.output.task_status).toBe('RUNNING');
+    clock += 7000;
+    expect((await query(fake, slow)).body.output).toMatchObject({ task_status: 'SUCCEEDED', end_time: '2026-01-01 12:00:10.123' });
+  });
 });
 
 describe('fake DashScope: request checks', () => {
