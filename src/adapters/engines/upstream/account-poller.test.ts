@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AccountPoller, type PollerClient } from './account-poller.js';
+import { MemoryUpstream, maxInWindow } from '../../../../test/helpers/memory-upstream.js';
+import { AccountPoller } from './account-poller.js';
 import { TokenBucket } from './token-bucket.js';
-import type { ListParams, UpstreamListPage, UpstreamStatus, UpstreamTaskView } from './upstream-task.js';
-
-/** The most calls in any window of `windowMs` (sliding, like the upstream's counter). */
-function maxInWindow(times: number[], windowMs = 1000): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 describe('TokenBucket', () => {
   it('never lets more than the budget leave in any second, even with 100 ms of jitter', () => {
@@ -38,40 +27,6 @@ describe('TokenBucket', () => {
   });
 });
 
-/** An upstream account in memory: tasks end at fixed times; list and query as DashScope answers them. */
-class FakeUpstream implements PollerClient {
-  readonly calls: { at: number; kind: 'query' | 'list' }[] = [];
-  readonly tasks = new Map<string, { createdAtMs: number; endAtMs: number; status: UpstreamStatus }>();
-  constructor(private readonly now: () => number) {}
-
-  statusOf(id: string): UpstreamStatus {
-    const t = this.tasks.get(id);
-    if (!t) return 'UNKNOWN';
-    return this.now() < t.endAtMs ? (this.now() < t.createdAtMs + 500 ? 'PENDING' : 'RUNNING') : t.status;
-  }
-
-  async query(id: string): Promise<UpstreamTaskView> {
-    this.calls.push({ at: this.now(), kind: 'query' });
-    const status = this.statusOf(id);
-    return { taskId: id, status, ...(status === 'SUCCEEDED' && { videoUrl: `https://oss/${id}.mp4` }) };
-  }
-
-  async list(p: ListParams): Promise<UpstreamListPage> {
-    this.calls.push({ at: this.now(), kind: 'list' });
-    const all = [...this.tasks.entries()]
-      .filter(([id, t]) => (p.startMs === undefined || t.createdAtMs >= p.startMs) && (p.endMs === undefined || t.createdAtMs <= p.endMs) && (!p.status || this.statusOf(id) === p.status))
-      .sort((a, b) => b[1].createdAtMs - a[1].createdAtMs);
-    const rows = all.slice((p.pageNo - 1) * p.pageSize, p.pageNo * p.pageSize);
-    return {
-      entries: rows.map(([id, t]) => ({ taskId: id, status: this.statusOf(id), createdAtMs: t.createdAtMs })),
-      total: all.length,
-      pageNo: p.pageNo,
-      pageSize: p.pageSize,
-      totalPages: Math.max(1, Math.ceil(all.length / p.pageSize)),
-    };
-  }
-}
-
 /** Drives the poller's step function on a fake clock, 5 ms at a time. */
 async function run(poller: AccountPoller, clock: { t: number }, untilMs: number, onTick: () => void = () => undefined): Promise<void> {
   while (clock.t < untilMs) {
@@ -86,7 +41,7 @@ async function run(poller: AccountPoller, clock: { t: number }, untilMs: number,
 describe('AccountPoller', () => {
   it('tracks 1,000 in-flight tasks within 20 queries/s and notices each finished one within seconds', async () => {
     const clock = { t: 0 };
-    const upstream = new FakeUpstream(() => clock.t);
+    const upstream = new MemoryUpstream({ clock });
     const poller = new AccountPoller({ client: upstream, budgetPerSecond: 20, clock: { nowMs: () => clock.t }, clockSkewMs: 1000 });
     // 1,000 tasks created over the first 30 s, each rendering 1..3 minutes (typical: 1-5): about 9 end
     // each second at the peak. Every ended task costs one detail query (the list has no video URL), so
@@ -118,7 +73,7 @@ describe('AccountPoller', () => {
 
   it('with few tasks, queries each about once a second and never lists', async () => {
     const clock = { t: 0 };
-    const upstream = new FakeUpstream(() => clock.t);
+    const upstream = new MemoryUpstream({ clock });
     const poller = new AccountPoller({ client: upstream, budgetPerSecond: 20, clock: { nowMs: () => clock.t } });
     upstream.tasks.set('a', { createdAtMs: 0, endAtMs: 3000, status: 'SUCCEEDED' });
     poller.track('a', 0);
@@ -132,7 +87,7 @@ describe('AccountPoller', () => {
 
   it('serves explicit requests first, under the same budget', async () => {
     const clock = { t: 0 };
-    const upstream = new FakeUpstream(() => clock.t);
+    const upstream = new MemoryUpstream({ clock });
     const poller = new AccountPoller({ client: upstream, budgetPerSecond: 2, clock: { nowMs: () => clock.t } });
     const results: number[] = [];
     for (let i = 0; i < 4; i++) void poller.request(async () => results.push(clock.t));
@@ -143,7 +98,7 @@ describe('AccountPoller', () => {
 
   it('finds an expired task (UNKNOWN, never listed) through single queries', async () => {
     const clock = { t: 0 };
-    const upstream = new FakeUpstream(() => clock.t);
+    const upstream = new MemoryUpstream({ clock });
     const poller = new AccountPoller({ client: upstream, budgetPerSecond: 20, clock: { nowMs: () => clock.t }, idleRecheckMs: 5000 });
     for (let i = 0; i < 20; i++) {
       upstream.tasks.set(`t${i}`, { createdAtMs: 0, endAtMs: 1e9, status: 'SUCCEEDED' });

@@ -1,6 +1,8 @@
 /**
  * One shared poller per upstream account: every query and list call of the account goes through one
- * token bucket (token-bucket.ts), so a thousand in-flight tasks never push it over its budget.
+ * token bucket (token-bucket.ts: evenly spaced sends) and one call window (call-window.ts: never more than
+ * the budget reaching the upstream in any second, however the calls bunch on the way), so ten thousand
+ * in-flight tasks never push it over its budget.
  *
  * What a token is spent on, in order:
  * 1. explicit requests (reconciling a create of unknown outcome, refreshing a dead result URL);
@@ -8,69 +10,25 @@
  * 3. the pages of a sweep (list-sweeper.ts), at most once a second when enough tasks are tracked to make
  *    list pages cheaper than single queries; a task a sweep suspects of having ended is reported only
  *    once its detail is in hand;
- * 4. single queries of the longest-unchecked tasks (when few are tracked, each about once a second;
- *    otherwise the leftover budget, which also catches UNKNOWN: expired tasks never show in the list).
+ * 4. single queries of the longest-unchecked tasks: when few are tracked, each about once a second;
+ *    while sweeps follow them, only when the last second used under three quarters of the budget (they
+ *    catch UNKNOWN: expired tasks never show in the list; the rest is headroom for details).
+ * Picking costs O(tracked) only when a sweep starts or a single query is chosen, so 10,000 tracked tasks
+ * do not make every decision scan them all.
  * engine.poll() waits here for news of its task (waitForChange), it never queries by itself.
  *
- * `step()` takes one decision and runs it: tests drive it with a fake clock; `start()` runs it in a loop
- * (budget-loop.ts).
+ * `step()` takes one decision and runs it, `launch()` starts one without waiting (as the loop does): tests
+ * drive them with a fake clock; `start()` runs decisions in a loop (budget-loop.ts).
  */
-import type { Clock } from '../../../domain/ports.js';
 import { BudgetLoop, type IdleReason } from './budget-loop.js';
-import { ListSweeper, type SweepTarget } from './list-sweeper.js';
+import { CallWindow } from './call-window.js';
+import { ListSweeper } from './list-sweeper.js';
+import type { PollerOptions, TaskNews, Tracked } from './poller-options.js';
 import { TokenBucket } from './token-bucket.js';
 import { UpstreamCallError } from './upstream-call-error.js';
-import { isOpenUpstream, isTerminalUpstream, type ListParams, type UpstreamListPage, type UpstreamStatus, type UpstreamTaskView } from './upstream-task.js';
+import { isOpenUpstream, isTerminalUpstream, type UpstreamTaskView } from './upstream-task.js';
 
-export interface PollerClient {
-  query(taskId: string): Promise<UpstreamTaskView>;
-  list(params: ListParams): Promise<UpstreamListPage>;
-}
-
-export interface PollerOptions {
-  /** Without `list` (an upstream that has none), tasks are followed by single queries only. */
-  client: Pick<PollerClient, 'query'> & Partial<Pick<PollerClient, 'list'>>;
-  budgetPerSecond: number;
-  clock: Clock;
-  /** Least time between two sweeps. Default 1000. */
-  sweepIntervalMs?: number;
-  /** Below this many running tasks, single queries beat list sweeps. Default 8. */
-  sweepMinTasks?: number;
-  /** A task is queried on its own at most this often when few are tracked. Default 1000. */
-  recheckMs?: number;
-  /** ... and when many are (sweeps find the ended ones). Default 15000. */
-  idleRecheckMs?: number;
-  /** Margin for the upstream's clock around our own creation times. Default 10000. */
-  clockSkewMs?: number;
-  maxInFlight?: number;
-  /** A task nobody has waited for this long is dropped (its worker is gone). Default 120000. */
-  forgetAfterMs?: number;
-  onError?: (err: unknown, what: string) => void;
-  /** Told when new work arrives (a task to follow, a request), for a caller that steps the poller itself. */
-  onWork?: () => void;
-}
-
-/** What the poller knows of one upstream task. */
-export interface TaskNews {
-  status: UpstreamStatus | 'UNSEEN';
-  /** The last detail query's answer; set before a terminal status is reported. */
-  view: UpstreamTaskView | null;
-  scheduledAtMs?: number;
-}
-
-interface Tracked extends TaskNews, SweepTarget {
-  id: string;
-  createdAtMs: number;
-  createdExact: boolean;
-  lastCheckedMs: number;
-  needsDetail: boolean;
-  /** After a failed query: not before this. */
-  notBeforeMs: number;
-  failures: number;
-  busy: boolean;
-  waiters: Set<() => void>;
-  lastInterestMs: number;
-}
+export type { PollerClient, PollerOptions, TaskNews } from './poller-options.js';
 
 interface Explicit {
   run: () => Promise<unknown>;
@@ -83,6 +41,14 @@ export type PollerAction = 'explicit' | 'detail' | 'sweep' | 'check';
 export class AccountPoller {
   private readonly bucket: TokenBucket;
   private readonly tracked = new Map<string, Tracked>();
+  /** Tasks a list showed as ended (or left out): their details come first. */
+  private readonly suspects = new Set<string>();
+  /** Tasks backing off after a failed query. */
+  private readonly backingOff = new Set<string>();
+  private readonly window: CallWindow;
+  private lastForgetMs = -Infinity;
+  /** Tracked tasks seen ended (still tracked until their follower collects them). */
+  private endedTracked = 0;
   private readonly explicit: Explicit[] = [];
   private readonly sweeper: ListSweeper | null;
   private readonly runner: BudgetLoop<PollerAction>;
@@ -100,6 +66,8 @@ export class AccountPoller {
       ...opts,
     };
     this.bucket = new TokenBucket(opts.budgetPerSecond, opts.clock.nowMs());
+    // 100 ms over the upstream's second: its clock ticks apart from ours.
+    this.window = new CallWindow(Math.max(1, Math.floor(opts.budgetPerSecond)), 1100);
     const list = this.o.client.list?.bind(this.o.client);
     this.sweeper = list
       ? new ListSweeper({
@@ -108,11 +76,13 @@ export class AccountPoller {
           intervalMs: this.o.sweepIntervalMs,
           minTasks: this.o.sweepMinTasks,
           clockSkewMs: this.o.clockSkewMs,
+          suspect: (id) => this.suspects.add(id),
           onError: (err, what) => this.noteFailedCall(err, what),
         })
       : null;
     this.runner = new BudgetLoop<PollerAction>({
       bucket: this.bucket,
+      window: this.window,
       clock: this.o.clock,
       maxInFlight: this.o.maxInFlight,
       pick: (now) => this.pick(now),
@@ -136,7 +106,6 @@ export class AccountPoller {
       view: null,
       // Its first single query waits like any other: a sweep usually finds it first.
       lastCheckedMs: now,
-      needsDetail: false,
       notBeforeMs: 0,
       failures: 0,
       busy: false,
@@ -149,7 +118,7 @@ export class AccountPoller {
   untrack(id: string): void {
     const t = this.tracked.get(id);
     if (!t) return;
-    this.tracked.delete(id);
+    this.forget(id);
     for (const w of t.waiters) w();
   }
 
@@ -197,40 +166,65 @@ export class AccountPoller {
 
   // ---------- scheduling ----------
 
-  private unfinished(): Tracked[] {
-    return [...this.tracked.values()].filter((t) => isOpenUpstream(t.status));
+  private forget(id: string): void {
+    const t = this.tracked.get(id);
+    if (t && !isOpenUpstream(t.status)) this.endedTracked--;
+    this.tracked.delete(id);
+    this.suspects.delete(id);
+    this.backingOff.delete(id);
   }
 
-  /** The next thing to spend a token on, or the time it becomes due. */
+  /** The next thing to spend a token on, or the time it becomes due. Costs O(tracked) only about once a second. */
   private pick(now: number): { action: PollerAction; run: () => Promise<void> } | { dueInMs: number } | null {
     const ex = this.explicit.shift();
     if (ex) return { action: 'explicit', run: () => ex.run().then(ex.resolve, ex.reject) };
 
-    for (const t of this.tracked.values()) {
-      if (t.needsDetail && !t.busy && t.notBeforeMs <= now) return { action: 'detail', run: () => this.detail(t) };
+    for (const id of this.suspects) {
+      const t = this.tracked.get(id);
+      if (!t || !isOpenUpstream(t.status)) this.suspects.delete(id);
+      else if (!t.busy && t.notBeforeMs <= now) return { action: 'detail', run: () => this.detail(t) };
     }
-    this.forgetIdle(now);
-    const open = this.unfinished().filter((t) => !t.busy && t.notBeforeMs <= now);
-    const page = this.sweeper?.nextPage(now, open);
+    if (now - this.lastForgetMs >= 1000) this.forgetIdle(now);
+    let open: Tracked[] | undefined;
+    const openNow = () => (open ??= [...this.tracked.values()].filter((t) => isOpenUpstream(t.status) && !t.busy && t.notBeforeMs <= now));
+    const openCount = this.tracked.size - this.endedTracked;
+    const page = this.sweeper?.nextPage(now, openCount, openNow);
     if (page) return { action: 'sweep', run: page };
-    const every = this.sweeper && open.length >= this.o.sweepMinTasks ? this.o.idleRecheckMs : this.o.recheckMs;
-    let oldest: Tracked | undefined;
-    for (const t of open) if (!oldest || t.lastCheckedMs < oldest.lastCheckedMs) oldest = t;
-    if (oldest && now - oldest.lastCheckedMs >= every) {
-      const t = oldest;
+    const sweeping = this.sweeper !== null && openCount >= this.o.sweepMinTasks;
+    const checkDueMs = this.checkDueMs(now, sweeping, openNow);
+    if (checkDueMs.task && checkDueMs.inMs <= 0) {
+      const t = checkDueMs.task;
       return { action: 'check', run: () => this.detail(t) };
     }
     const candidates: number[] = [];
-    if (oldest) candidates.push(oldest.lastCheckedMs + every - now);
-    const sweepDueMs = this.sweeper?.dueInMs(now, open) ?? null;
+    if (checkDueMs.task) candidates.push(checkDueMs.inMs);
+    const sweepDueMs = this.sweeper?.dueInMs(now, openCount) ?? null;
     if (sweepDueMs !== null) candidates.push(sweepDueMs);
-    for (const t of this.tracked.values()) if (t.notBeforeMs > now) candidates.push(t.notBeforeMs - now);
+    for (const id of this.backingOff) {
+      const t = this.tracked.get(id);
+      if (!t || t.notBeforeMs <= now) this.backingOff.delete(id);
+      else candidates.push(t.notBeforeMs - now);
+    }
     return candidates.length ? { dueInMs: Math.max(1, Math.min(...candidates)) } : null;
   }
 
+  /**
+   * The longest-unchecked open task and when its single query is due. While sweeps follow the tasks, a
+   * single query only finds what lists cannot show (an expired task), so it goes only when the last second
+   * used under three quarters of the budget: the rest is headroom for the details of ended tasks.
+   */
+  private checkDueMs(now: number, sweeping: boolean, openNow: () => Tracked[]): { task?: Tracked; inMs: number } {
+    if (sweeping && this.window.used(now) >= 0.75 * this.window.limit) return { inMs: Infinity };
+    const every = sweeping ? this.o.idleRecheckMs : this.o.recheckMs;
+    let oldest: Tracked | undefined;
+    for (const t of openNow()) if (!oldest || t.lastCheckedMs < oldest.lastCheckedMs) oldest = t;
+    return oldest ? { task: oldest, inMs: oldest.lastCheckedMs + every - now } : { inMs: Infinity };
+  }
+
   private forgetIdle(now: number): void {
+    this.lastForgetMs = now;
     for (const t of this.tracked.values()) {
-      if (t.waiters.size === 0 && !t.busy && now - t.lastInterestMs > this.o.forgetAfterMs) this.tracked.delete(t.id);
+      if (t.waiters.size === 0 && !t.busy && now - t.lastInterestMs > this.o.forgetAfterMs) this.forget(t.id);
     }
   }
 
@@ -240,14 +234,17 @@ export class AccountPoller {
       const view = await this.o.client.query(t.id);
       const now = this.o.clock.nowMs();
       t.lastCheckedMs = now;
-      t.needsDetail = false;
+      this.suspects.delete(t.id);
       t.failures = 0;
       if (view.submittedAtMs !== undefined) {
         t.createdAtMs = view.submittedAtMs;
         t.createdExact = true;
       }
       const changed = view.status !== t.status || (view.scheduledAtMs !== undefined && t.scheduledAtMs === undefined);
-      if (isTerminalUpstream(view.status) && isOpenUpstream(t.status)) this.sweeper?.noteEnded();
+      if (isTerminalUpstream(view.status) && isOpenUpstream(t.status)) {
+        this.sweeper?.noteEnded();
+        if (this.tracked.get(t.id) === t) this.endedTracked++;
+      }
       t.view = view;
       if (view.scheduledAtMs !== undefined) t.scheduledAtMs = view.scheduledAtMs;
       t.status = view.status;
@@ -257,6 +254,7 @@ export class AccountPoller {
       t.lastCheckedMs = now;
       t.failures++;
       t.notBeforeMs = now + Math.min(10_000, 250 * 2 ** Math.min(6, t.failures));
+      this.backingOff.add(t.id);
       this.noteFailedCall(err, 'query');
     } finally {
       t.busy = false;
@@ -278,6 +276,11 @@ export class AccountPoller {
    */
   step(): Promise<PollerAction | null> {
     return this.runner.step();
+  }
+
+  /** One decision as the background loop takes it: starts the call and returns without waiting for it. */
+  launch(): PollerAction | null {
+    return this.runner.launch();
   }
 
   /** After a step() that took nothing: why (see BudgetLoop.idleReason). */

@@ -17,7 +17,6 @@ export interface SweepTarget {
   status: UpstreamStatus | 'UNSEEN';
   createdAtMs: number;
   createdExact: boolean;
-  needsDetail: boolean;
 }
 
 export interface ListSweeperOptions {
@@ -29,6 +28,8 @@ export interface ListSweeperOptions {
   minTasks: number;
   /** Margin for the upstream's clock around our own creation times. */
   clockSkewMs: number;
+  /** A list suggests the task has ended: its detail is wanted. */
+  suspect: (id: string) => void;
   onError: (err: unknown, what: string) => void;
 }
 
@@ -65,22 +66,24 @@ export class ListSweeper {
   constructor(private readonly o: ListSweeperOptions) {}
 
   /**
-   * The next page to read: of the sweep under way, or of one started now when it is due. `open`: the
-   * tracked tasks still running and free to query.
+   * The next page to read: of the sweep under way, or of one started now when it is due. `openCount`: the
+   * tracked tasks still running; `open()`: those free to query (listed only when a sweep starts).
    */
-  nextPage(now: number, open: SweepTarget[]): (() => Promise<void>) | null {
+  nextPage(now: number, openCount: number, open: () => SweepTarget[]): (() => Promise<void>) | null {
     const sweep = this.sweep;
     if (sweep && sweep.queue.length > 0) return () => this.sweepPage(sweep);
-    if (!sweep && open.length >= this.o.minTasks && now - this.lastSweepMs >= this.o.intervalMs) {
-      const started = this.startSweep(now, open);
+    if (!sweep && openCount >= this.o.minTasks && now - this.lastSweepMs >= this.o.intervalMs) {
+      const free = open();
+      if (free.length === 0) return null;
+      const started = this.startSweep(now, free);
       return () => this.sweepPage(started);
     }
     return null;
   }
 
   /** When no sweep is under way but one is wanted: the time until it may start. */
-  dueInMs(now: number, open: SweepTarget[]): number | null {
-    return !this.sweep && open.length >= this.o.minTasks ? this.lastSweepMs + this.o.intervalMs - now : null;
+  dueInMs(now: number, openCount: number): number | null {
+    return !this.sweep && openCount >= this.o.minTasks ? this.lastSweepMs + this.o.intervalMs - now : null;
   }
 
   /** A detail query saw a task end: the ended count of the window grew. */
@@ -91,8 +94,13 @@ export class ListSweeper {
   private startSweep(now: number, open: SweepTarget[]): Sweep {
     const margin = (t: SweepTarget) => (t.createdExact ? 1000 : this.o.clockSkewMs);
     this.sweepCount++;
-    const startMs = Math.min(...open.map((t) => t.createdAtMs - margin(t)));
-    const endMs = Math.min(now + 1000, Math.max(...open.map((t) => t.createdAtMs + margin(t))));
+    let startMs = Infinity;
+    let lastMs = -Infinity;
+    for (const t of open) {
+      startMs = Math.min(startMs, t.createdAtMs - margin(t));
+      lastMs = Math.max(lastMs, t.createdAtMs + margin(t));
+    }
+    const endMs = Math.min(now + 1000, lastMs);
     // Two lists of the open tasks, or the ended ones: whichever needs fewer pages.
     const mode = Math.ceil(open.length / pageSize) + 1 < Math.ceil(this.endedInWindow / pageSize) ? 'open' : 'ended';
     const queue: Sweep['queue'] =
@@ -146,7 +154,7 @@ export class ListSweeper {
     // Open when the sweep started, inside its window, and in neither list: it has ended (or is gone).
     for (const id of s.covered) {
       const t = this.o.tracked.get(id);
-      if (t && !s.seen.has(id) && isOpen(t)) t.needsDetail = true;
+      if (t && !s.seen.has(id) && isOpen(t)) this.o.suspect(id);
     }
   }
 
@@ -159,7 +167,7 @@ export class ListSweeper {
         t.createdExact = true;
       }
       if (isTerminalUpstream(e.status)) {
-        if (isOpen(t)) t.needsDetail = true;
+        if (isOpen(t)) this.o.suspect(e.taskId);
       } else s.seen.add(e.taskId);
     }
   }

@@ -6,8 +6,8 @@
  * most floor(r * W) + 1 requests leave. The upstream counts a sliding one-second window, and requests
  * reach it with some jitter (network, and our own event loop under load), so the window we must respect
  * is a little over one second. At 90 % of the budget (and at least one below it) a window of up to
- * 1.11 s (20/s) holds at most `budget` requests: the limit holds at the upstream, not just at our end,
- * and no burst ever lands at once.
+ * 1.11 s (20/s) holds at most `budget` requests, and no burst ever leaves at once. Longer stalls (a busy
+ * event loop, a slow network) can still bunch requests on arrival: call-window.ts bounds those.
  */
 export class TokenBucket {
   readonly ratePerSecond: number;
