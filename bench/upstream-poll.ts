@@ -136,9 +136,11 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
     for (let i = 0; i < tasks; i++) {
       const prompt = `bench task ${i}`;
       endAtOf.set(prompt, measureFromMs + (i / endRate) * 1000 + (random() * 2 - 1) * jitterS * 1000);
-      await sleep(t0 + (i * rampS * 1000) / tasks - Date.now());
+      const aheadMs = t0 + (i * rampS * 1000) / tasks - Date.now();
+      if (aheadMs > 0) await sleep(aheadMs);
       runs.push(drive(prompt, i).catch(ignoreAborted));
     }
+    const rampTookS = (Date.now() - t0) / 1000;
     while (Date.now() < measureToMs) {
       await sleep(1000);
       if (Date.now() >= measureFromMs) minInFlight = Math.min(minInFlight, inFlight);
@@ -160,6 +162,8 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
     const stats = fake.stats();
     return {
       tasks_in_flight_min: minInFlight,
+      ramp_seconds_planned: rampS,
+      ramp_seconds_taken: Number(rampTookS.toFixed(1)),
       ended_in_window: delays.length,
       ended_unnoticed_at_close: unnoticed,
       upstream_queries_per_second_max: stats.maxQueriesInOneSecond.bench ?? 0,
