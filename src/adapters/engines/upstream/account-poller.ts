@@ -13,8 +13,8 @@
  * 4. single queries of the longest-unchecked tasks: when few are tracked, each about once a second;
  *    while sweeps follow them, only when the last second used under three quarters of the budget (they
  *    catch UNKNOWN: expired tasks never show in the list; the rest is headroom for details).
- * Picking costs O(tracked) only when a sweep starts or a single query is chosen, so 10,000 tracked tasks
- * do not make every decision scan them all.
+ * Picking scans the tracked tasks only to start a sweep, to forget idle ones (once a second each) and to
+ * find a single query when one may go, so 10,000 tracked tasks do not make every decision scan them all.
  * engine.poll() waits here for news of its task (waitForChange), it never queries by itself.
  *
  * `step()` takes one decision and runs it, `launch()` starts one without waiting (as the loop does): tests
@@ -174,7 +174,7 @@ export class AccountPoller {
     this.backingOff.delete(id);
   }
 
-  /** The next thing to spend a token on, or the time it becomes due. Costs O(tracked) only about once a second. */
+  /** The next thing to spend a token on, or the time it becomes due. */
   private pick(now: number): { action: PollerAction; run: () => Promise<void> } | { dueInMs: number } | null {
     const ex = this.explicit.shift();
     if (ex) return { action: 'explicit', run: () => ex.run().then(ex.resolve, ex.reject) };
