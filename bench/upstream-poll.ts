@@ -1,6 +1,7 @@
 /**
  * 10,000 tasks in flight on one DashScope account, on the fake DashScope (render stubbed to copy one tiny
- * pre-made MP4), driven through the DashScope engine exactly as the worker drives it (start, then poll
+ * pre-made MP4; run in a process of its own, as the real upstream is, so its rate count sees when requests
+ * truly arrive), driven through the DashScope engine exactly as the worker drives it (start, then poll
  * while running, at least a second apart).
  *
  * The shape is a steady state: the tasks are created over `rampS`, then end at `endRate` a second in
@@ -14,16 +15,17 @@
  * at least 500 s of the budget whatever the design. 10 ends a second leaves room for the list sweeps.
  *
  * Reports the busiest second of queries + list calls the fake saw on the account (the limit is 20), the
- * 429s it answered, and the delay from the upstream's end_time to the engine returning `done` (the MP4
- * copied and probed) for every task that ended in the window; a task ended but not yet noticed when the
- * window closes counts with its delay so far.
+ * 429s it answered, and for every task that ended in the window (but the last 10 s) the delay from the
+ * upstream's end_time to the first query that showed the end (noticed: the poller's part) and to the
+ * engine returning `done` (the MP4 downloaded and probed: the worker's part too); one not noticed or not
+ * done at the close counts with its delay so far.
  *
  * Run alone: npm run bench upstream (or npx tsx bench/upstream-poll.ts). Knobs, from the environment:
  * BENCH_POLL_TASKS (10000), BENCH_POLL_END_RATE (10 a second), BENCH_POLL_MEASURE_S (150).
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, fork } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -32,10 +34,10 @@ import { createDashscopeEngine } from '../src/adapters/engines/dashscope/dashsco
 import { ffmpegPath } from '../src/adapters/media/ffmpeg-paths.js';
 import { createFfprobeProber } from '../src/adapters/media/probe.js';
 import { createSafeFetcher } from '../src/adapters/media/safe-fetch.js';
-import { seededRandom } from '../src/domain/seeded-random.js';
 import type { EngineContext, EngineJob, EngineStep } from '../src/domain/ports.js';
 import type { GenerationRequest } from '../src/domain/request.js';
-import { startFakeDashscope } from '../src/dev/fake-dashscope/fake-dashscope.js';
+import type { FakeDashscope } from '../src/dev/fake-dashscope/fake-dashscope.js';
+import type { FakeUpstreamPlan } from './fake-upstream-process.js';
 
 const run = promisify(execFile);
 const knob = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
@@ -51,6 +53,35 @@ const pendingMs = 2000;
 const workerPollIntervalMs = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
+type FakeReport = { stats: ReturnType<FakeDashscope['stats']>; tasks: ReturnType<FakeDashscope['tasks']> };
+
+/** The fake DashScope in its own process (fake-upstream-process.ts). */
+async function startFakeProcess(plan: FakeUpstreamPlan): Promise<{ url: string; report(): Promise<FakeReport>; close(): Promise<void> }> {
+  const child: ChildProcess = fork(new URL('./fake-upstream-process.ts', import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_FAKE: JSON.stringify(plan) },
+  });
+  const next = <T>() => new Promise<T>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as T));
+    child.once('exit', () => reject(new Error('the fake DashScope process exited')));
+  });
+  const { url } = await next<{ url: string }>();
+  return {
+    url,
+    report() {
+      const answer = next<FakeReport>();
+      child.send('report');
+      return answer;
+    },
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send('close');
+      await exited;
+    },
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 }
@@ -61,15 +92,10 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
   const tiny = path.join(dir, 'tiny.mp4');
   await run(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=navy:s=320x180:r=30:d=1', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', tiny]);
   const t0 = Date.now();
-  const random = seededRandom(17);
-  /** Upstream end time of each task, by prompt (the fake decides a task's run time at its create). */
-  const endAtOf = new Map<string, number>();
-  const fake = await startFakeDashscope({
-    keys: [{ key: 'sk-bench', account: 'bench' }],
-    pendingMs,
-    runningMsFor: (t) => (endAtOf.get(t.prompt ?? '') ?? t.createdAtMs + 3_600_000) - t.createdAtMs - pendingMs,
-    render: (_task, out) => copyFile(tiny, out),
-  });
+  const measureFromMs = t0 + (rampS + leadS) * 1000;
+  const measureToMs = measureFromMs + measureS * 1000;
+  const plan: FakeUpstreamPlan = { tiny, pendingMs, firstEndMs: measureFromMs, endRate, jitterS };
+  const fake = await startFakeProcess(plan);
   const engine = createDashscopeEngine({
     channels: [{ id: 'bench', baseUrl: fake.url, apiKey: 'sk-bench', maxConcurrent: tasks * 2, priority: 0, weight: 1 }],
     queryBudgetPerSecond: 20,
@@ -86,8 +112,6 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
   loopDelay.enable();
   const runs: Promise<void>[] = [];
-  const measureFromMs = t0 + (rampS + leadS) * 1000;
-  const measureToMs = measureFromMs + measureS * 1000;
 
   // Calls cut short by the stop (a create, a download) fail; only those.
   const ignoreAborted = (err: unknown) => {
@@ -135,7 +159,6 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
   try {
     for (let i = 0; i < tasks; i++) {
       const prompt = `bench task ${i}`;
-      endAtOf.set(prompt, measureFromMs + (i / endRate) * 1000 + (random() * 2 - 1) * jitterS * 1000);
       const aheadMs = t0 + (i * rampS * 1000) / tasks - Date.now();
       if (aheadMs > 0) await sleep(aheadMs);
       runs.push(drive(prompt, i).catch(ignoreAborted));
@@ -149,28 +172,39 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
     const stoppedMs = Date.now();
     await Promise.all(runs);
 
-    const byPrompt = new Map(fake.tasks().map((t) => [t.prompt ?? '', t]));
-    const delays: number[] = [];
-    let unnoticed = 0;
-    for (const [prompt, t] of byPrompt) {
-      if (t.endedAtMs === null || t.endedAtMs < measureFromMs || t.endedAtMs > stoppedMs) continue;
-      const at = doneAtMs.get(prompt);
-      if (at === undefined) unnoticed++;
-      delays.push(((at ?? stoppedMs) - t.endedAtMs) / 1000);
+    const { stats, tasks: upstreamTasks } = await fake.report();
+    const noticed: number[] = [];
+    const done: number[] = [];
+    let unseen = 0;
+    let undone = 0;
+    for (const t of upstreamTasks) {
+      // Ends in the last 10 s are left out: their delays are cut short by the close.
+      if (t.endedAtMs === null || t.endedAtMs < measureFromMs || t.endedAtMs > stoppedMs - 10_000) continue;
+      if (t.endSeenAtMs === null) unseen++;
+      noticed.push(((t.endSeenAtMs ?? stoppedMs) - t.endedAtMs) / 1000);
+      const at = doneAtMs.get(t.prompt ?? '');
+      if (at === undefined) undone++;
+      done.push(((at ?? stoppedMs) - t.endedAtMs) / 1000);
     }
-    delays.sort((a, b) => a - b);
-    const stats = fake.stats();
+    noticed.sort((a, b) => a - b);
+    done.sort((a, b) => a - b);
+    const seconds = (sorted: number[], p: number) => Number(percentile(sorted, p).toFixed(2));
     return {
       tasks_in_flight_min: minInFlight,
       ramp_seconds_planned: rampS,
       ramp_seconds_taken: Number(rampTookS.toFixed(1)),
-      ended_in_window: delays.length,
-      ended_unnoticed_at_close: unnoticed,
+      ended_in_window: noticed.length,
       upstream_queries_per_second_max: stats.maxQueriesInOneSecond.bench ?? 0,
       upstream_throttled: stats.throttled,
-      completion_delay_p50_seconds: Number(percentile(delays, 0.5).toFixed(2)),
-      completion_delay_p95_seconds: Number(percentile(delays, 0.95).toFixed(2)),
-      completion_delay_max_seconds: Number(percentile(delays, 1).toFixed(2)),
+      // Noticed: the first detail query that showed the end (the poller's part).
+      noticed_delay_p50_seconds: seconds(noticed, 0.5),
+      noticed_delay_p95_seconds: seconds(noticed, 0.95),
+      noticed_delay_max_seconds: seconds(noticed, 1),
+      ended_unnoticed_at_close: unseen,
+      // Done: the engine returned the MP4 downloaded and probed (the worker's part too).
+      done_delay_p50_seconds: seconds(done, 0.5),
+      done_delay_p95_seconds: seconds(done, 0.95),
+      ended_not_done_at_close: undone,
       upstream_detail_queries: stats.queries,
       upstream_list_calls: stats.listCalls,
       upstream_creates: stats.createCalls,

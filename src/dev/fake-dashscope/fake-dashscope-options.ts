@@ -48,8 +48,8 @@ export interface FakeDashscope {
   /** Changes how the next answers are written (see variants). */
   setVariants(v: Partial<FakeDashscopeVariants>): void;
   stats(): { createCalls: number; tasksCreated: number; queries: number; listCalls: number; throttled: number; cancels: number; downloads: number; maxQueriesInOneSecond: Record<string, number> };
-  /** Every upstream task, for assertions (no duplicate creates, etc.). */
-  tasks(): { taskId: string; account: string; model: string; status: string; prompt: string | undefined; createdAtMs: number; endedAtMs: number | null }[];
+  /** Every upstream task, for assertions (no duplicate creates, etc.); endSeenAtMs: the first query that showed its end. */
+  tasks(): { taskId: string; account: string; model: string; status: string; prompt: string | undefined; createdAtMs: number; endedAtMs: number | null; endSeenAtMs: number | null }[];
   /** The create body of an upstream task exactly as received (tests assert the native bodies). */
   createBody(taskId: string): unknown;
 }

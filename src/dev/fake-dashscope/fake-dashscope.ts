@@ -201,6 +201,7 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
     const task = ownLiveTask(caller, taskId);
     if (!task) return sendJson(res, 200, { request_id: requestId(), output: { task_id: taskId, task_status: 'UNKNOWN' } });
     settle(task);
+    if (task.endSeenAtMs === undefined && endedAtMs(task, now(), timing) !== null) task.endSeenAtMs = now();
     sendJson(res, 200, queryBody(task, now(), timing, variants, requestId()));
   };
 
@@ -305,6 +306,7 @@ export async function startFakeDashscope(opts: FakeDashscopeOptions): Promise<Fa
         prompt: t.prompt,
         createdAtMs: t.createdAtMs,
         endedAtMs: endedAtMs(t, now(), timing),
+        endSeenAtMs: t.endSeenAtMs ?? null,
       })),
     createBody: (taskId) => store.get(taskId)?.body,
   };

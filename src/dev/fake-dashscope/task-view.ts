@@ -27,6 +27,8 @@ export interface FakeTask {
   /** Set the first time the task is seen SUCCEEDED. */
   videoUrl: string | null;
   urlExpiresAtMs: number | null;
+  /** When a query first answered with the task's end (how soon a client learnt of it). */
+  endSeenAtMs?: number;
   /** This task's time in RUNNING, when it differs from the common one (FakeDashscopeOptions.runningMsFor). */
   runningMs?: number;
 }
