@@ -61,13 +61,14 @@ export class AccountPoller {
       recheckMs: 1000,
       idleRecheckMs: 15_000,
       clockSkewMs: 10_000,
-      maxInFlight: 8,
+      // The call window already bounds calls out; with slow answers, more may be out at once.
+      maxInFlight: Math.max(8, Math.floor(opts.budgetPerSecond)),
       forgetAfterMs: 120_000,
       ...opts,
     };
     this.bucket = new TokenBucket(opts.budgetPerSecond, opts.clock.nowMs());
-    // 100 ms over the upstream's second: its clock ticks apart from ours.
-    this.window = new CallWindow(Math.max(1, Math.floor(opts.budgetPerSecond)), 1100);
+    // 50 ms over the upstream's second: its clock ticks apart from ours.
+    this.window = new CallWindow(Math.max(1, Math.floor(opts.budgetPerSecond)), 1050);
     const list = this.o.client.list?.bind(this.o.client);
     this.sweeper = list
       ? new ListSweeper({

@@ -23,6 +23,7 @@ export interface PollerOptions {
   idleRecheckMs?: number;
   /** Margin for the upstream's clock around our own creation times. Default 10000. */
   clockSkewMs?: number;
+  /** Calls out at once. Default the budget (at least 8): the call window bounds them too. */
   maxInFlight?: number;
   /** A task nobody has waited for this long is dropped (its worker is gone). Default 120000. */
   forgetAfterMs?: number;
