@@ -8,7 +8,7 @@ import { benchBilling, benchHttp } from './http-throughput.js';
 import { benchRender } from './render.js';
 import { benchUpstreamPoll } from './upstream-poll.js';
 
-/** npm run bench [names...]: prints every number the issues ask for, measured in one run. */
+/** npm run bench [names...]: prints every number the issues ask for, measured in one run; names pick benches (npm run bench upstream). */
 const results: Record<string, Record<string, number>> = {};
 const only = process.argv.slice(2);
 const benches: Record<string, () => Promise<Record<string, number>>> = {
@@ -23,6 +23,11 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   'pg-create': benchPgCreate,
   'pg-levers': benchPgCreateLevers,
 };
+const unknown = only.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  console.error(`unknown bench ${unknown.join(', ')}; the benches: ${Object.keys(benches).join(' ')}`);
+  process.exit(2);
+}
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;
   results[name] = await bench();
