@@ -121,8 +121,11 @@ export async function benchUpstreamPoll(): Promise<Record<string, number>> {
     const request: GenerationRequest = { model: 'wan2.7', mode: 't2v', prompt, resolution: '720P', durationSeconds: 2, size: '16:9', sizeIgnored: false, promptExtend: false, watermark: false, seed };
     const job: EngineJob = { taskId: `bench_${seed}`, request, inputs: {}, mediaUrls: {}, outputPath: path.join(dir, `bench_${seed}.mp4`) };
     let state: string | null = null;
+    // Each task its own signal, as in the worker (10,000 listeners on one signal cost the bench dearly).
+    const own = new AbortController();
+    stop.signal.addEventListener('abort', () => own.abort(), { once: true });
     const ctx: EngineContext = {
-      signal: stop.signal,
+      signal: own.signal,
       onProgress: () => undefined,
       saveState: async (s) => {
         state = s;
