@@ -104,7 +104,7 @@ describe('fake DashScope: task lifecycle', () => {
     expect(await probeSeconds(file)).toBeCloseTo(3, 0);
     expect(fake.stats()).toMatchObject({ createCalls: 1, tasksCreated: 1, queries: 3, downloads: 1 });
     expect(fake.tasks()).toEqual([
-      { taskId: id, account: 'acct-a', model: 'wan2.7-t2v', status: 'SUCCEEDED', prompt: 'a lighthouse at dusk', createdAtMs: T0, endedAtMs: T0 + 4000 },
+      { taskId: id, account: 'acct-a', model: 'wan2.7-t2v', status: 'SUCCEEDED', prompt: 'a lighthouse at dusk', createdAtMs: T0, endedAtMs: T0 + 4000, endSeenAtMs: T0 + 4500 },
     ]);
   });
 
