@@ -13,15 +13,15 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'contract', include: ['test/contract/**/*.test.ts'] },
+        test: { name: 'contract', include: ['test/contract/**/*.test.ts'], globalSetup: ['test/global-fixtures.ts'] },
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'] },
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/global-fixtures.ts'] },
       },
       {
         extends: true,
-        test: { name: 'browser', include: ['test/browser/**/*.test.ts'] },
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: ['test/global-fixtures.ts'] },
       },
     ],
   },

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
 import { ffmpegPath } from '../../src/adapters/media/ffmpeg-paths.js';
 
 const run = promisify(execFile);
@@ -32,11 +33,10 @@ export interface Fixtures {
   fakePng: string;
 }
 
-/** Makes every fixture once per folder with the bundled ffmpeg; quick (about a second). */
-export async function makeFixtures(dir: string): Promise<Fixtures> {
-  await mkdir(dir, { recursive: true });
+/** The fixture files by name, in the folder `dir`. */
+function fixturesIn(dir: string): Fixtures {
   const f = (name: string) => path.join(dir, name);
-  const fx: Fixtures = {
+  return {
     dir,
     redPng: f('red.png'),
     blueJpg: f('blue.jpg'),
@@ -48,8 +48,12 @@ export async function makeFixtures(dir: string): Promise<Fixtures> {
     longMp3: f('long.mp3'),
     fakePng: f('fake.png'),
   };
-  const exists = await stat(fx.fakePng).then(() => true, () => false);
-  if (exists) return fx;
+}
+
+/** Encodes every fixture into `dir` with the bundled ffmpeg (about a second of both cores). */
+export async function encodeFixtures(dir: string): Promise<Fixtures> {
+  await mkdir(dir, { recursive: true });
+  const fx = fixturesIn(dir);
   const image = (color: string, size: string, out: string) => ffmpeg(['-f', 'lavfi', '-i', `color=c=${color}:s=${size}`, '-frames:v', '1', out]);
   const clip = (seconds: number, out: string) =>
     ffmpeg([
@@ -68,5 +72,30 @@ export async function makeFixtures(dir: string): Promise<Fixtures> {
     ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=550:duration=20', '-c:a', 'libmp3lame', fx.longMp3]),
   ]);
   await writeFile(fx.fakePng, 'this is not an image\n');
+  return fx;
+}
+
+/** The folder the run's global setup encoded the fixtures into (test/global-fixtures.ts), if any. */
+function encodedOnceDir(): string | undefined {
+  try {
+    return inject('fixturesDir');
+  } catch {
+    return undefined; // outside a vitest worker
+  }
+}
+
+/**
+ * Puts every fixture in `dir` (a folder of the test's own, which it may add to and remove). The media are
+ * encoded once per run by the global setup and copied here; without it they are encoded here.
+ */
+export async function makeFixtures(dir: string): Promise<Fixtures> {
+  const fx = fixturesIn(dir);
+  if (await stat(fx.fakePng).then(() => true, () => false)) return fx;
+  const source = encodedOnceDir();
+  if (!source) return encodeFixtures(dir);
+  await mkdir(dir, { recursive: true });
+  const from = fixturesIn(source);
+  const names = Object.keys(fx).filter((k): k is Exclude<keyof Fixtures, 'dir'> => k !== 'dir');
+  await Promise.all(names.map((k) => copyFile(from[k], fx[k])));
   return fx;
 }
