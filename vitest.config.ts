@@ -6,6 +6,11 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Most integration time is waiting (servers, polls, upstream fakes): three files at a time keep both
+    // cores busy. Suites share a worker's imported modules (each still starts its own server, data dir,
+    // schema and ports), so the app is not imported again for every file.
+    maxWorkers: 3,
+    isolate: false,
     projects: [
       {
         extends: true,
