@@ -30,6 +30,9 @@ function toFailure(e: unknown): Failure {
   return { code: 'internal', message: 'The render failed unexpectedly', reason: 'engine_error' };
 }
 
+/** Where an attempt stores its result: one name per attempt, so attempts never overwrite each other. */
+const resultKeyOf = (taskId: string, attempt: number) => `results/${taskId}-${attempt}.mp4`;
+
 /** Exponential backoff between attempts: 2 s, 4 s, 8 s ... at most a minute. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(1, attempts));
@@ -62,6 +65,9 @@ export async function runTaskStep(
   deps = { ...deps, log: deps.log.child({ taskId: task.id, workerId }) };
   deps.events.publish({ taskId: task.id, status: 'processing', progress: task.progress });
   recordTaskStart(deps, task);
+  // Claimed again: no earlier attempt can complete the task any more, so a result one of them stored
+  // before dying ahead of its completing commit belongs to nothing; nothing else would ever remove it.
+  for (let attempt = 1; attempt < task.attempts; attempt++) await deps.blobs.delete(resultKeyOf(task.id, attempt));
   if (task.attempts > maxAttempts) {
     await fail(deps, task, workerId, { code: 'internal', message: `Gave up after ${maxAttempts} attempts`, reason: 'too_many_attempts' });
     return 'failed';
@@ -139,7 +145,7 @@ async function complete(deps: SettleDeps & Pick<AppDeps, 'prober'>, task: Task, 
   } catch (e) {
     return retry(deps, task, workerId, { code: 'internal', message: `The engine's output is not a readable video: ${String(e)}`, reason: 'bad_output' });
   }
-  const blobKey = `results/${task.id}-${task.attempts}.mp4`;
+  const blobKey = resultKeyOf(task.id, task.attempts);
   try {
     await deps.blobs.putFile(blobKey, output.path, { contentType: 'video/mp4' });
   } catch (e) {

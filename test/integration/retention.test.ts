@@ -125,3 +125,27 @@ describe('sweepRetention', () => {
     expect(await exists(blobPath(`work/${pending}`))).toBe(true);
   });
 });
+
+describe('results of attempts that died', () => {
+  it('a task claimed again after its worker died between storing the result and completing keeps one result file', async () => {
+    // Its own server: a task left pending by another test would be claimed first.
+    const s = await startClockedServer({ WORKER_CONCURRENCY: '0' });
+    try {
+      const id = (await s.api('POST', '/v1/videos/generations', { model: 'wan2.7', prompt: 'died before the commit', resolution: '720P', duration: 2 })).json.data[0].task_id;
+      // The first attempt's worker stores its result, then dies before the completing commit.
+      const claimed = await s.deps.tasks.claimTask({ workerId: 'wrk_died', nowMs: s.clock.nowMs(), leaseMs: s.deps.leaseMs, engines: ['local'] });
+      expect(claimed?.id).toBe(id);
+      const dead = path.join(s.dataDir, 'blobs', `results/${id}-1.mp4`);
+      await writeFile(await s.deps.blobs.pathFor(`results/${id}-1.mp4`), 'the dead attempt');
+      s.clock.advance(s.deps.leaseMs + 1);
+
+      expect(await runTaskStep(s.deps, s.deps.engine, 'wrk_retention_test', { pollIntervalMs: 50 })).toBe('completed');
+      const task = (await s.deps.tasks.getTask(id))!;
+      expect(task.attempts).toBe(2);
+      expect(await exists(path.join(s.dataDir, 'blobs', task.result!.blobKey))).toBe(true);
+      expect(await exists(dead)).toBe(false);
+    } finally {
+      await s.cleanup();
+    }
+  });
+});
