@@ -9,6 +9,7 @@ const tsxLoader = require.resolve('tsx');
 
 export interface ServerProcess {
   child: ChildProcess;
+  /** The API's URL ('' for a work process). */
   url: string;
   /** The metrics port's URL, when METRICS_PORT was given. */
   metricsUrl?: string;
@@ -16,9 +17,13 @@ export interface ServerProcess {
   output(): string;
 }
 
-/** Runs the real entry point (src/main.ts) as a separate process, so a test can kill -9 it. */
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'src/main.ts'), 'serve'], {
+/**
+ * Runs the real entry point (src/main.ts) as a separate process, so a test can kill -9 it. `work` has
+ * no API port: it is ready once its METRICS_PORT answers, so that variable is required for it.
+ */
+export async function spawnServer(env: Record<string, string>, command: 'serve' | 'work' = 'serve'): Promise<ServerProcess> {
+  if (command === 'work' && env.METRICS_PORT === undefined) throw new Error('a work process needs METRICS_PORT to tell when it is ready');
+  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'src/main.ts'), command], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +33,9 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m && (env.METRICS_PORT === undefined || /metrics, health and readiness on/.test(out))) resolve(m[1]!);
+      const metricsUp = /metrics, health and readiness on/.test(out);
+      if (command === 'work' && metricsUp) resolve('');
+      else if (m && (env.METRICS_PORT === undefined || metricsUp)) resolve(m[1]!);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -6,6 +6,8 @@ export interface SseMessage {
   event: string;
   data: string;
   comment?: string;
+  /** Date.now() when the message was read (latency measurements). */
+  receivedAtMs: number;
 }
 
 export interface SseStream {
@@ -48,12 +50,12 @@ export async function openSse(url: string, key: string): Promise<SseStream> {
           let event = 'message';
           const data: string[] = [];
           for (const line of block.split('\n')) {
-            if (line.startsWith(':')) messages.push({ event: 'comment', data: '', comment: line.slice(1).trim() });
+            if (line.startsWith(':')) messages.push({ event: 'comment', data: '', comment: line.slice(1).trim(), receivedAtMs: Date.now() });
             else if (line.startsWith('retry:')) retries.push(Number(line.slice(6).trim()));
             else if (line.startsWith('event:')) event = line.slice(6).trim();
             else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
           }
-          if (data.length > 0) messages.push({ event, data: data.join('\n') });
+          if (data.length > 0) messages.push({ event, data: data.join('\n'), receivedAtMs: Date.now() });
           notify();
         }
       }
