@@ -92,8 +92,12 @@ export async function enforceRateLimit(deps: Pick<AppDeps, 'rateLimiter' | 'cloc
  */
 export async function ensureAdminKey(deps: KeyDeps, configured: string | undefined): Promise<string | null> {
   if (configured) {
-    if (!(await deps.keys.findKeyByHash(hashSecret(configured)))) {
+    if (await deps.keys.findKeyByHash(hashSecret(configured))) return null;
+    try {
       await createApiKey(deps, { name: 'admin (configured)', scopes: ['admin'], secret: configured });
+    } catch (err) {
+      // Processes of one deployment starting together: another one stored it first (secret hashes are unique).
+      if (!(await deps.keys.findKeyByHash(hashSecret(configured)))) throw err;
     }
     return null;
   }
