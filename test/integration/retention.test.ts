@@ -5,6 +5,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTaskStep } from '../../src/app/run-task-step.js';
@@ -135,15 +136,15 @@ describe('results of attempts that died', () => {
       // The first attempt's worker stores its result, then dies before the completing commit.
       const claimed = await s.deps.tasks.claimTask({ workerId: 'wrk_died', nowMs: s.clock.nowMs(), leaseMs: s.deps.leaseMs, engines: ['local'] });
       expect(claimed?.id).toBe(id);
-      const dead = path.join(s.dataDir, 'blobs', `results/${id}-1.mp4`);
-      await writeFile(await s.deps.blobs.pathFor(`results/${id}-1.mp4`), 'the dead attempt');
+      const dead = `results/${id}-1.mp4`;
+      await s.deps.blobs.putStream(dead, Readable.from([Buffer.from('the dead attempt')]));
       s.clock.advance(s.deps.leaseMs + 1);
 
       expect(await runTaskStep(s.deps, s.deps.engine, 'wrk_retention_test', { pollIntervalMs: 50 })).toBe('completed');
       const task = (await s.deps.tasks.getTask(id))!;
       expect(task.attempts).toBe(2);
-      expect(await exists(path.join(s.dataDir, 'blobs', task.result!.blobKey))).toBe(true);
-      expect(await exists(dead)).toBe(false);
+      expect(await s.deps.blobs.stat(task.result!.blobKey)).toBeDefined();
+      expect(await s.deps.blobs.stat(dead)).toBeUndefined();
     } finally {
       await s.cleanup();
     }
