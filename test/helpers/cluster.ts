@@ -35,32 +35,33 @@ export async function startCluster(
     await Promise.all(nodes.map((n) => killHard(n.process)));
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   };
-  try {
-    await Promise.all(
-      specs.map(async (spec) => {
-        const dir = await mkdtemp(path.join(os.tmpdir(), `wangate-${spec.name}-`));
-        dirs.push(dir);
-        let env = { DATA_DIR: dir, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...shared, ...spec.env };
-        let process = await spawnServer(env, spec.command);
-        const origin = process.url && `http://127.0.0.1:${new URL(process.url).port}`;
-        // The same port again after a restart: clients that retry reach the new process.
-        if (origin) env = { ...env, PORT: new URL(origin).port };
-        const node: ClusterNode = {
-          name: spec.name,
-          origin,
-          process,
-          kill: () => killHard(node.process),
-          async restart() {
-            process = await spawnServer(env, spec.command);
-            node.process = process;
-          },
-        };
-        nodes.push(node);
-      }),
-    );
-  } catch (err) {
+  // Settled, not raced: when one fails to start, the others are still stopped (none left running).
+  const started = await Promise.allSettled(
+    specs.map(async (spec) => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), `wangate-${spec.name}-`));
+      dirs.push(dir);
+      let env = { DATA_DIR: dir, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...shared, ...spec.env };
+      let process = await spawnServer(env, spec.command);
+      const origin = process.url && `http://127.0.0.1:${new URL(process.url).port}`;
+      // The same port again after a restart: clients that retry reach the new process.
+      if (origin) env = { ...env, PORT: new URL(origin).port };
+      const node: ClusterNode = {
+        name: spec.name,
+        origin,
+        process,
+        kill: () => killHard(node.process),
+        async restart() {
+          process = await spawnServer(env, spec.command);
+          node.process = process;
+        },
+      };
+      nodes.push(node);
+    }),
+  );
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
     await close();
-    throw err;
+    throw failed.reason;
   }
   nodes.sort((a, b) => specs.findIndex((s) => s.name === a.name) - specs.findIndex((s) => s.name === b.name));
   return { nodes, close };
