@@ -41,9 +41,10 @@ interface ResultStorage {
 }
 
 /**
- * Where results live, the one place in this test that knows: a folder every process takes as its
- * DATA_DIR, since the disk store is the only one today. With object storage this returns STORAGE_URL
- * and the S3 settings instead, and each process keeps its own empty DATA_DIR for scratch files.
+ * Where results live, the one place in this test that knows: for now a folder every process takes as
+ * its DATA_DIR (the disk store). With object storage it starts the S3 server and returns STORAGE_URL and
+ * the S3 settings instead (listResults then lists the bucket), and each process keeps its own empty
+ * DATA_DIR for scratch files.
  */
 async function startResultStorage(): Promise<ResultStorage> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-storage-'));
