@@ -1,7 +1,7 @@
 /**
  * Several machines in one test: two API processes (`wangate serve`, WORKER_CONCURRENCY=0) and two
  * workers (`wangate work`), each its own process with its own empty data folder, meeting only in one
- * PostgreSQL schema, one Redis, the result storage and the signing secret. 200 tasks go in through both
+ * PostgreSQL schema, one Redis, one S3 bucket and the signing secret. 200 tasks go in through both
  * API ports; one API process and one worker are killed with -9 mid-run and started again. Afterwards
  * every task is completed, sent upstream and charged exactly once, every result downloads through
  * either API process, an event stream on the surviving API process heard each completion fast, and a
@@ -13,14 +13,13 @@
  * a killed worker's tasks must be resumed from their saved upstream state, never created twice.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { startFakeDashscope, type FakeDashscope } from '../../src/dev/fake-dashscope/fake-dashscope.js';
+import { createS3Store } from '../../src/adapters/storage/s3-store.js';
 import { startCluster, type Cluster, type ClusterNode } from '../helpers/cluster.js';
 import { createTestSchema, type TestSchema } from '../helpers/pg-schema.js';
+import { s3Credentials, startS3Server } from '../helpers/s3-server.js';
 import { openSse, type SseStream } from '../helpers/sse-client.js';
 import { testAdminKey } from '../helpers/start-test-server.js';
 import { until } from '../helpers/until.js';
@@ -41,17 +40,28 @@ interface ResultStorage {
 }
 
 /**
- * Where results live, the one place in this test that knows: for now a folder every process takes as
- * its DATA_DIR (the disk store). With object storage it starts the S3 server and returns STORAGE_URL and
- * the S3 settings instead (listResults then lists the bucket), and each process keeps its own empty
- * DATA_DIR for scratch files.
+ * Where results live, the one place in this test that knows: an S3-protocol server on 127.0.0.1, which
+ * every process reaches through STORAGE_URL and the standard AWS variables, as in production. Each
+ * process keeps its own empty DATA_DIR, for scratch files only.
  */
 async function startResultStorage(): Promise<ResultStorage> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'wangate-storage-'));
+  const s3 = await startS3Server();
+  const prefix = 'multi-node/';
+  const bucket = createS3Store({ bucket: s3.bucket, prefix, endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3Credentials });
   return {
-    env: { DATA_DIR: dir },
-    listResults: () => readdir(path.join(dir, 'blobs', 'results')),
-    close: () => rm(dir, { recursive: true, force: true }),
+    env: {
+      STORAGE_URL: `s3://${s3.bucket}/${prefix}`,
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: 'us-east-1',
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: s3Credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3Credentials.secretAccessKey,
+    },
+    listResults: async () => (await bucket.list('results/')).map((k) => k.replace(/^results\//, '')),
+    close: async () => {
+      bucket.close();
+      await s3.close();
+    },
   };
 }
 
