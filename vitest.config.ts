@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Tiers (`npx vitest run --project unit`): unit tests beside the code; contract suites every store and
 // engine must pass; integration through a real server; the web console in a real browser.
+const alone = ['test/integration/multi-node.test.ts', 'test/integration/limits.test.ts'];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -22,7 +24,25 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/global-fixtures.ts'] },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          exclude: alone,
+          globalSetup: ['test/global-fixtures.ts'],
+        },
+      },
+      {
+        // Run last, one file at a time, on a machine no other test loads: these prove latency and
+        // scheduling bounds (the multi-node cluster, fair scheduling between keys) that a CPU shared with
+        // other suites would blur.
+        extends: true,
+        test: {
+          name: 'alone',
+          include: alone,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          globalSetup: ['test/global-fixtures.ts'],
+        },
       },
       {
         extends: true,
