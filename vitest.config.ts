@@ -40,6 +40,8 @@ export default defineConfig({
           name: 'alone',
           include: alone,
           fileParallelism: false,
+          // A fresh worker: no heap or handles left by the suites that ran before in a shared one.
+          isolate: true,
           sequence: { groupOrder: 1 },
           globalSetup: ['test/global-fixtures.ts'],
         },
