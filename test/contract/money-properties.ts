@@ -256,7 +256,9 @@ export function runMoneyProperties(name: string, openShared: () => Promise<Share
         }),
         { numRuns },
       );
-    }, 120_000);
+      // 150 histories, each on fresh stores (a new schema and migration on PostgreSQL): about a minute
+      // alone, and more than two when other suites share the two cores. The limit bounds a hang, not speed.
+    }, 300_000);
 
     it('never lets a key own more than the maximum balance: a credit past it is refused and writes nothing', async () => {
       await fc.assert(
