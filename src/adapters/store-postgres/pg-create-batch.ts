@@ -5,7 +5,7 @@ import type { Plans } from '../sql/plans.js';
 import { fromTask } from '../sql/rows.js';
 import { count, rows, type SqlExecutor, type Steps } from '../sql/steps.js';
 import { claimIdempotency } from '../sql/task-store.js';
-import { isRetryable, maxTries } from './pg-db.js';
+import { retryTransient } from './pg-db.js';
 import { createPlans, type BatchDecision, type BatchRequest } from './pg-create-plans.js';
 
 interface Pending {
@@ -88,13 +88,7 @@ export function createBatchedInsert(exec: SqlExecutor, s: Plans, opts: CreateBat
     const locking = batch.some((p) => p.opts.idempotency || p.opts.maxQueued !== null);
     if (locking) return exec.transaction(() => createBatch(s, batch));
     // A plain batch is one statement: autocommit saves BEGIN and COMMIT round trips.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await exec.write(() => createBatch(s, batch));
-      } catch (err) {
-        if (!isRetryable(err) || attempt >= maxTries) throw err;
-      }
-    }
+    return retryTransient(() => exec.write(() => createBatch(s, batch)));
   };
   const settle = async (batch: Pending[]) => {
     try {

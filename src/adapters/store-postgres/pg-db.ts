@@ -10,8 +10,22 @@ export interface Queryable {
 
 /** deadlock_detected, serialization_failure: the transaction did nothing and may simply run again. */
 const retryableCodes = new Set(['40P01', '40001']);
-export const isRetryable = (err: unknown): boolean => retryableCodes.has((err as { code?: string }).code ?? '');
-export const maxTries = 5;
+const isRetryable = (err: unknown): boolean => retryableCodes.has((err as { code?: string }).code ?? '');
+const maxTries = 5;
+
+/**
+ * Runs attempt again while it fails in a way that left nothing done (a deadlock PostgreSQL broke by
+ * aborting this side, a serialization failure), up to maxTries in all; any other failure is thrown.
+ */
+export async function retryTransient<T>(attempt: () => Promise<T>, retryable: (err: unknown) => boolean = isRetryable): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (tries >= maxTries || !retryable(err)) throw err;
+    }
+  }
+}
 
 /**
  * Runs fn in one READ COMMITTED transaction on one pooled connection. Correctness under concurrency
@@ -19,31 +33,35 @@ export const maxTries = 5;
  * from the isolation level. A deadlock (which PostgreSQL breaks by aborting one side) is retried.
  */
 export async function tx<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T | Rollback<T>>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      if (out instanceof Rollback) {
-        await client.query('ROLLBACK');
-        return out.value;
-      }
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
+  let broken: Error | undefined;
+  return retryTransient(
+    async () => {
+      const client = await pool.connect();
+      broken = undefined;
       try {
-        await client.query('ROLLBACK');
-      } catch {
-        // The connection itself failed: do not give it back to the pool.
-        broken = err as Error;
+        await client.query('BEGIN');
+        const out = await fn(client);
+        if (out instanceof Rollback) {
+          await client.query('ROLLBACK');
+          return out.value;
+        }
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          // The connection itself failed: do not give it back to the pool.
+          broken = err as Error;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
       }
-      if (!broken && isRetryable(err) && attempt < maxTries) continue;
-      throw err;
-    } finally {
-      client.release(broken);
-    }
-  }
+    },
+    // A broken connection is not retried: the failure was not a deadlock of ours.
+    (err) => !broken && isRetryable(err),
+  );
 }
 
 const schemaName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
