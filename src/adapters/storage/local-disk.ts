@@ -11,6 +11,13 @@ const stagingFolder = '.staging';
 
 const isMissing = (e: unknown) => ['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '');
 
+/** The operation's result, or `fallback` when the file (or a folder on its path) does not exist. */
+const unlessMissing = <T, F>(op: Promise<T>, fallback: F): Promise<T | F> =>
+  op.catch((e: unknown) => {
+    if (isMissing(e)) return fallback;
+    throw e;
+  });
+
 /** Blobs as files under one root; keys are relative paths made only by us (never from user input). */
 export function createLocalDiskStore(root: string): BlobStore {
   const base = path.resolve(root);
@@ -54,17 +61,11 @@ export function createLocalDiskStore(root: string): BlobStore {
     },
     async open(key, range) {
       // Opened before answering: a file deleted afterwards still reads whole (the descriptor keeps it).
-      const handle = await open(resolve(key), 'r').catch((e) => {
-        if (isMissing(e)) return undefined;
-        throw e;
-      });
+      const handle = await unlessMissing(open(resolve(key), 'r'), undefined);
       return handle?.createReadStream(range ? { start: range.start, end: range.end } : {});
     },
     async stat(key) {
-      const s = await stat(resolve(key)).catch((e) => {
-        if (isMissing(e)) return undefined;
-        throw e;
-      });
+      const s = await unlessMissing(stat(resolve(key)), undefined);
       if (!s?.isFile()) return undefined;
       // The same validator @fastify/send wrote before, so ETags clients hold stay valid.
       return { bytes: s.size, etag: `W/"${s.size.toString(16)}-${s.mtime.getTime().toString(16)}"`, modifiedMs: s.mtime.getTime() };
@@ -80,10 +81,7 @@ export function createLocalDiskStore(root: string): BlobStore {
     async list(prefix) {
       const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
       const start = folder ? resolve(folder) : base;
-      const entries = await readdir(start, { recursive: true, withFileTypes: true }).catch((e) => {
-        if (isMissing(e)) return [];
-        throw e;
-      });
+      const entries = await unlessMissing(readdir(start, { recursive: true, withFileTypes: true }), []);
       return entries
         .filter((e) => e.isFile())
         .map((e) => path.relative(base, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
