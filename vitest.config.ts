@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/longest-first-sequencer.js';
 
 // Tiers (`npx vitest run --project unit`): unit tests beside the code; contract suites every store and
 // engine must pass; integration through a real server; the web console in a real browser.
@@ -13,6 +14,8 @@ export default defineConfig({
     // schema and ports), so the app is not imported again for every file.
     maxWorkers: 3,
     isolate: false,
+    // The longest files start first, whatever their project (see the sequencer).
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         extends: true,
