@@ -82,7 +82,27 @@ runBatchedCreateContract('postgres', openPostgres);
 // Each connect() is a new pool on the same schema: another process.
 runMoneyProperties('postgres', async () => {
   const schema = newSchema();
-  return { connect: () => open(schema, 2), destroy: () => dropSchema(schema) };
+  let client: pg.Client | undefined;
+  return {
+    connect: () => open(schema, 2),
+    async reset() {
+      if (!client) {
+        client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+        await client.connect();
+      }
+      const { rows } = await client.query<{ name: string }>(
+        "SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'",
+        [schema],
+      );
+      // One statement for all tables: foreign keys are checked at its end, when every row is gone, so
+      // the order is free. DELETE, not TRUNCATE: on tables this small TRUNCATE's new files cost ~100 ms.
+      await client.query(`WITH ${rows.map((t, i) => `d${i} AS (DELETE FROM ${t.name})`).join(', ')} SELECT 1`);
+    },
+    async destroy() {
+      await client?.end();
+      await dropSchema(schema);
+    },
+  };
 });
 
 describe('postgres store under concurrency (8 pools = 8 processes)', () => {
