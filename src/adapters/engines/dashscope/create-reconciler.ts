@@ -3,7 +3,9 @@
  * tasks around the attempt, reads the prompts of finished candidates, weighs rivals (other unresolved
  * creates of ours: in this process, and in the store for other processes), then adopts, creates anew,
  * waits, or past the deadline gives up (failing the task: its hold is released) without adopting.
- * One reconciliation at a time per account, so two tasks never adopt the same upstream task.
+ * Reconciliations run side by side (their calls share the account's budget): a burst of timed-out creates
+ * must not queue behind one another while they hold worker slots. Each decides and claims in one
+ * synchronous step on the claims as they are then, so two tasks never adopt the same upstream task.
  */
 import type { Clock, EngineContext, EngineJob, EngineStep } from '../../../domain/ports.js';
 import type { AccountPoller, PollerClient } from '../upstream/account-poller.js';
@@ -25,10 +27,20 @@ export interface CreateReconcilerOptions {
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 
+/** A look's verdict, when it was taken, and whether the deadline had passed then (the candidates are set aside). */
+interface Look {
+  verdict: Verdict;
+  atMs: number;
+  givenUp: boolean;
+}
+
 export type RoundResult = { kind: 'step'; step: EngineStep } | { kind: 'adopted'; state: SubmittedState } | { kind: 'not_created' };
 
-const maxCandidates = 25;
+/** Prompts read per look at most: a window crowded with unclaimed tasks is read over several rounds. */
+const maxPromptReads = 25;
 const maxPages = 50;
+/** Prompts remembered (oldest forgotten first): enough for every window a reconciliation looks at. */
+const maxRememberedPrompts = 10_000;
 
 /** A call that a flaky network should not fail at once: a few tries, a short pause between them. */
 async function retrying<T>(call: () => Promise<T>, tries = 4): Promise<T> {
@@ -47,7 +59,10 @@ export class CreateReconciler {
   private readonly claimed = new Map<string, string>();
   /** Our task id -> its create still unresolved (in flight, or being reconciled) in this process. */
   private readonly unresolved = new Map<string, UnresolvedCreate>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Our task id -> the attempt a list first showed nothing of, and when (a later list confirms it). */
+  private readonly notSeen = new Map<string, { attemptId: string; atMs: number }>();
+  /** The prompt of a SUCCEEDED upstream task never changes: read once, by whichever look needs it first. */
+  private readonly prompts = new Map<string, Promise<string>>();
 
   constructor(private readonly o: CreateReconcilerOptions) {}
 
@@ -57,20 +72,11 @@ export class CreateReconciler {
 
   resolved(taskId: string): void {
     this.unresolved.delete(taskId);
+    this.notSeen.delete(taskId);
   }
 
   claim(upstreamTaskId: string, taskId: string): void {
     this.claimed.set(upstreamTaskId, taskId);
-  }
-
-  private locked<T>(account: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(account) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    this.locks.set(
-      account,
-      next.catch(() => undefined),
-    );
-    return next;
   }
 
   async round(job: EngineJob, ctx: EngineContext, st: CreatingState): Promise<RoundResult> {
@@ -94,18 +100,17 @@ export class CreateReconciler {
       if (this.o.clock.nowMs() < settleAt || ctx.signal.aborted) return running(st);
     }
     const window = { fromMs: st.sentAtMs - this.o.skewMs, toMs: st.deadlineMs + this.o.skewMs };
-    let verdict: Verdict;
+    let look: Look;
     try {
-      verdict = await this.locked(st.account, () => this.look(job, st, window, poller));
+      look = await this.look(job, st, window, poller);
     } catch (e) {
       this.o.log.warn({ taskId: job.taskId, err: String(e) }, 'reconciling an upstream create failed; will look again');
       await sleep(this.o.intervalMs, ctx.signal);
       return running(st);
     }
-    const now = this.o.clock.nowMs();
+    const { verdict } = look;
     switch (verdict.kind) {
       case 'adopt': {
-        this.claimed.set(verdict.upstreamTaskId, job.taskId);
         const sub: SubmittedState = {
           v: 1,
           phase: 'submitted',
@@ -118,21 +123,28 @@ export class CreateReconciler {
           upstreamStatus: 'UNSEEN',
         };
         await ctx.saveState(encodeState(sub));
-        this.unresolved.delete(job.taskId);
+        this.resolved(job.taskId);
         this.o.log.info({ taskId: job.taskId, upstreamTaskId: verdict.upstreamTaskId }, 'create of unknown outcome reconciled: the upstream had accepted it');
         return { kind: 'adopted', state: sub };
       }
-      case 'not_created':
+      case 'not_created': {
+        // A create that timed out may reach a busy upstream after the list: a list a settle later confirms.
+        const seen = this.notSeen.get(job.taskId);
+        if (seen?.attemptId !== st.attemptId || look.atMs - seen.atMs < this.o.settleMs) {
+          const first = seen?.attemptId === st.attemptId ? seen.atMs : look.atMs;
+          this.notSeen.set(job.taskId, { attemptId: st.attemptId, atMs: first });
+          await sleep(Math.min(first + this.o.settleMs - look.atMs, this.o.pollWaitMs), ctx.signal);
+          return running(st);
+        }
         await ctx.saveState(encodeState({ v: 1, phase: 'idle', note: `attempt ${st.attemptId} was not created upstream` }));
-        this.unresolved.delete(job.taskId);
+        this.resolved(job.taskId);
         this.o.log.info({ taskId: job.taskId }, 'create of unknown outcome reconciled: the upstream had not created it; creating again');
         return { kind: 'not_created' };
+      }
       case 'undecided': {
-        const since = st.reconcileSinceMs ?? now;
-        if (now - since >= this.o.timeoutMs) {
-          for (const c of verdict.candidates) this.claimed.set(c, job.taskId);
+        if (look.givenUp) {
           await ctx.saveState(encodeState({ v: 1, phase: 'abandoned', account: st.account, candidates: verdict.candidates }));
-          this.unresolved.delete(job.taskId);
+          this.resolved(job.taskId);
           return {
             kind: 'step',
             step: {
@@ -148,7 +160,7 @@ export class CreateReconciler {
             },
           };
         }
-        const next: CreatingState = { ...st, reconcileSinceMs: since };
+        const next: CreatingState = { ...st, reconcileSinceMs: st.reconcileSinceMs ?? look.atMs };
         if (st.reconcileSinceMs === undefined) {
           await ctx.saveState(encodeState(next));
           this.o.log.info({ taskId: job.taskId, why: verdict.why }, 'create of unknown outcome not reconciled yet; looking again');
@@ -159,7 +171,26 @@ export class CreateReconciler {
     }
   }
 
-  private async look(job: EngineJob, st: CreatingState, window: { fromMs: number; toMs: number }, poller: AccountPoller): Promise<Verdict> {
+  /** The prompt of a SUCCEEDED upstream task, read under the account's budget at most once. */
+  private promptOf(id: string, poller: AccountPoller, client: PollerClient): Promise<string> {
+    let p = this.prompts.get(id);
+    if (!p) {
+      const read = retrying(() => poller.request(() => client.query(id))).then((view) => view.origPrompt ?? '');
+      // A failed read is tried again by the next look.
+      read.catch(() => this.prompts.get(id) === read && this.prompts.delete(id));
+      this.prompts.set(id, read);
+      if (this.prompts.size > maxRememberedPrompts) this.prompts.delete(this.prompts.keys().next().value!);
+      p = read;
+    }
+    return p;
+  }
+
+  /**
+   * Lists and reads what the decision needs (no lock: other looks of the account run meanwhile), then
+   * decides on the claims as they are at that moment and claims what it adopts (or, past the deadline,
+   * sets aside) before yielding.
+   */
+  private async look(job: EngineJob, st: CreatingState, window: { fromMs: number; toMs: number }, poller: AccountPoller): Promise<Look> {
     const client = this.o.clientFor(st.account);
     const entries: UpstreamListEntry[] = [];
     const params: Omit<ListParams, 'pageNo'> = { startMs: window.fromMs, endMs: window.toMs, modelName: st.model, pageSize: 100 };
@@ -176,25 +207,36 @@ export class CreateReconciler {
       seen.add(e.taskId);
       return (!e.model || e.model === st.model) && (e.createdAtMs === undefined || (e.createdAtMs >= window.fromMs && e.createdAtMs <= window.toMs));
     });
+    // Prompts already read cost nothing; at most maxPromptReads new ones per look.
+    let fresh = 0;
+    const toRead = inWindow.filter((e) => owner(e.taskId) === undefined && e.status === 'SUCCEEDED' && (this.prompts.has(e.taskId) || fresh++ < maxPromptReads));
+    const prompts = new Map(await Promise.all(toRead.map((e) => this.promptOf(e.taskId, poller, client).then((p) => [e.taskId, p] as const))));
+
+    // From here to the return, nothing yields: claims made by other looks while this one read are seen.
     // A task already recorded as this one's (its "submitted" save was lost): it is ours.
     const mine = inWindow.find((e) => owner(e.taskId) === job.taskId && e.status !== 'FAILED' && e.status !== 'CANCELED');
-    if (mine) return { kind: 'adopt', upstreamTaskId: mine.taskId };
+    if (mine) return this.claimVerdict(job, st, { kind: 'adopt', upstreamTaskId: mine.taskId });
     const open = inWindow.filter((e) => owner(e.taskId) === undefined);
-    if (open.length > maxCandidates) return { kind: 'undecided', why: `${open.length} unclaimed upstream tasks in the window`, candidates: open.map((e) => e.taskId) };
-    const candidates: Candidate[] = [];
-    for (const e of open) {
-      let prompt: string | undefined;
-      if (e.status === 'SUCCEEDED') {
-        const view = await retrying(() => poller.request(() => client.query(e.taskId)));
-        prompt = view.origPrompt ?? '';
-      }
-      candidates.push({ taskId: e.taskId, status: e.status, prompt });
+    const unknown = open.filter((e) => e.status === 'SUCCEEDED' && !prompts.has(e.taskId));
+    if (unknown.length > 0) {
+      const verdict: Verdict = { kind: 'undecided', why: `${unknown.length} of ${open.length} unclaimed upstream tasks in the window still to read`, candidates: open.map((e) => e.taskId) };
+      return this.claimVerdict(job, st, verdict);
     }
+    const candidates: Candidate[] = open.map((e) => ({ taskId: e.taskId, status: e.status, prompt: prompts.get(e.taskId) }));
     const rivals = new Map<string, UnresolvedCreate>();
     for (const r of [...this.unresolved.values(), ...known.unresolved]) {
       if (r.taskId === job.taskId || r.account !== st.account || rivals.has(r.taskId)) continue;
       if (windowsOverlap(window, { fromMs: r.sentAtMs - this.o.skewMs, toMs: r.deadlineMs + this.o.skewMs })) rivals.set(r.taskId, r);
     }
-    return decideReconciliation(job.request.prompt ?? '', candidates, [...rivals.values()]);
+    return this.claimVerdict(job, st, decideReconciliation(job.request.prompt ?? '', candidates, [...rivals.values()]));
+  }
+
+  /** Claims an adopted task, or the candidates of one given up on, at once: no other look may take them. */
+  private claimVerdict(job: EngineJob, st: CreatingState, verdict: Verdict): Look {
+    const atMs = this.o.clock.nowMs();
+    const givenUp = verdict.kind === 'undecided' && atMs - (st.reconcileSinceMs ?? atMs) >= this.o.timeoutMs;
+    if (verdict.kind === 'adopt') this.claimed.set(verdict.upstreamTaskId, job.taskId);
+    else if (givenUp) for (const c of verdict.candidates) this.claimed.set(c, job.taskId);
+    return { verdict, atMs, givenUp };
   }
 }
