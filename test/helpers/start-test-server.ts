@@ -70,12 +70,15 @@ export async function submitTask(s: TestServer, body: object, key?: string): Pro
   return res.json.data[0].task_id;
 }
 
-/** Polls a task until it is terminal (the test's time limit bounds the wait). */
-export async function waitForTask(server: TestServer, taskId: string, key?: string): Promise<any> {
+/**
+ * Polls a task until it is terminal (the test's time limit bounds the wait). A test waiting on hundreds
+ * of tasks at once polls less often: its polls share the CPU with the server under test.
+ */
+export async function waitForTask(server: TestServer, taskId: string, key?: string, everyMs = 100): Promise<any> {
   for (;;) {
     const { json } = await server.api('GET', `/v1/tasks/${taskId}`, undefined, key);
     const status = json?.data?.status;
     if (status === 'completed' || status === 'failed' || status === 'cancelled') return json.data;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
