@@ -86,6 +86,10 @@ const envSchema = z.object({
   /** Task queries + list calls per second per Alibaba Cloud account (the upstream allows 20). */
   DASHSCOPE_QUERY_BUDGET_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(20),
   DASHSCOPE_CREATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** A create tries again after this when every channel is at its limit or one answered 429 without Retry-After. */
+  DASHSCOPE_CREATE_RETRY_MS: z.coerce.number().int().min(10).default(2000),
+  /** While few tasks run, each is queried on its own this often (more tasks: list sweeps, within the budget). */
+  DASHSCOPE_RECHECK_MS: z.coerce.number().int().min(10).default(1000),
   /** The upstream model id of each route: pin a dated snapshot (e.g. wan2.7-r2v-2026-06-12) without a code change. */
   DASHSCOPE_MODEL_T2V: upstreamModelSchema.default('wan2.7-t2v'),
   DASHSCOPE_MODEL_I2V: upstreamModelSchema.default('wan2.7-i2v'),
@@ -158,6 +162,8 @@ export interface DashscopeConfig {
   channels: DashscopeChannelConfig[];
   queryBudgetPerSecond: number;
   createTimeoutMs: number;
+  createRetryMs: number;
+  recheckMs: number;
   /** The upstream model id of each route (text-to-video, image-to-video, r2v, videoedit). */
   models: { t2v: string; i2v: string; r2v: string; videoedit: string };
 }
@@ -318,6 +324,8 @@ function parseEngineEnv(e: Partial<Env>, invalid: Set<string>, problems: ConfigP
       channels,
       queryBudgetPerSecond: e.DASHSCOPE_QUERY_BUDGET_PER_SECOND!,
       createTimeoutMs: e.DASHSCOPE_CREATE_TIMEOUT_MS!,
+      createRetryMs: e.DASHSCOPE_CREATE_RETRY_MS!,
+      recheckMs: e.DASHSCOPE_RECHECK_MS!,
       models: { t2v: e.DASHSCOPE_MODEL_T2V!, i2v: e.DASHSCOPE_MODEL_I2V!, r2v: e.DASHSCOPE_MODEL_R2V!, videoedit: e.DASHSCOPE_MODEL_VIDEOEDIT! },
     };
   }

@@ -75,6 +75,8 @@ function buildEngine(config: Config, parts: EngineParts): Engine {
       channels: config.dashscope.channels,
       queryBudgetPerSecond: config.dashscope.queryBudgetPerSecond,
       createTimeoutMs: config.dashscope.createTimeoutMs,
+      createRetryMs: config.dashscope.createRetryMs,
+      poller: { recheckMs: config.dashscope.recheckMs },
       models: config.dashscope.models,
       fetcher,
       prober,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeDashscope, type FakeDashscope, type FakeDashscopeOptions } from '../../src/dev/fake-dashscope/fake-dashscope.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { fastDashscopeEnv } from '../helpers/fast-dashscope-env.js';
 import { makeFixtures } from '../helpers/make-fixtures.js';
 import { killHard, spawnServer, type ServerProcess } from '../helpers/spawn-server.js';
 import { createKey, startTestServer, submitTask, testAdminKey, waitForTask, type TestServer } from '../helpers/start-test-server.js';
@@ -19,13 +20,13 @@ afterEach(async () => {
 });
 
 async function fakeDashscope(opts: Partial<FakeDashscopeOptions> = {}): Promise<FakeDashscope> {
-  const fake = await startFakeDashscope({ keys: [{ key: 'sk-good', account: 'acct-1' }], pendingMs: 300, runningMs: 800, ...opts });
+  const fake = await startFakeDashscope({ keys: [{ key: 'sk-good', account: 'acct-1' }], pendingMs: 100, runningMs: 300, ...opts });
   cleanups.push(() => fake.close());
   return fake;
 }
 
 async function server(env: Record<string, string>): Promise<TestServer> {
-  const s = await startTestServer({ WANGATE_ENGINE: 'dashscope', WORKER_POLL_INTERVAL_MS: '100', LOG_LEVEL: 'silent', ...env });
+  const s = await startTestServer({ WANGATE_ENGINE: 'dashscope', WORKER_POLL_INTERVAL_MS: '100', LOG_LEVEL: 'silent', ...fastDashscopeEnv, ...env });
   cleanups.push(() => s.cleanup());
   return s;
 }
@@ -122,7 +123,7 @@ describe('DashScope engine through the server', () => {
   });
 
   it('queues tasks while the channel is full and completes them all, never above its concurrency', async () => {
-    const fake = await fakeDashscope({ pendingMs: 200, runningMs: 600 });
+    const fake = await fakeDashscope({ pendingMs: 100, runningMs: 300 });
     const s = await server({ DASHSCOPE_BASE_URL: fake.url, DASHSCOPE_API_KEY: 'sk-good', DASHSCOPE_MAX_CONCURRENT: '2' });
     const key = await userKey(s);
     const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => submit(s, key, { prompt: `queued ${i}` })));
@@ -208,6 +209,7 @@ describe('DashScope engine across a crash', () => {
       WORKER_LEASE_MS: '1500',
       WORKER_IDLE_POLL_MS: '100',
       WORKER_POLL_INTERVAL_MS: '100',
+      ...fastDashscopeEnv,
     };
     const call = async (url: string, method: string, p: string, body?: unknown) =>
       (await fetch(url + p, { method, headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) })).json() as Promise<any>;

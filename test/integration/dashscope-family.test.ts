@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeDashscope, type FakeDashscope, type FakeDashscopeOptions } from '../../src/dev/fake-dashscope/fake-dashscope.js';
+import { fastDashscopeEnv } from '../helpers/fast-dashscope-env.js';
 import { createKey, startTestServer, submitTask, waitForTask, type TestServer } from '../helpers/start-test-server.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -15,8 +16,8 @@ afterEach(async () => {
 async function fakeDashscope(opts: Partial<FakeDashscopeOptions> = {}): Promise<FakeDashscope> {
   const fake = await startFakeDashscope({
     keys: [{ key: 'sk-bj', account: 'bj' }, { key: 'sk-intl', account: 'intl', missingModels: ['wan2.7-r2v', 'wan2.7-videoedit'] }],
-    pendingMs: 200,
-    runningMs: 500,
+    pendingMs: 100,
+    runningMs: 300,
     ...opts,
   });
   cleanups.push(() => fake.close());
@@ -24,7 +25,7 @@ async function fakeDashscope(opts: Partial<FakeDashscopeOptions> = {}): Promise<
 }
 
 async function server(env: Record<string, string>): Promise<{ s: TestServer; key: string }> {
-  const s = await startTestServer({ WANGATE_ENGINE: 'dashscope', WORKER_POLL_INTERVAL_MS: '100', LOG_LEVEL: 'silent', ...env });
+  const s = await startTestServer({ WANGATE_ENGINE: 'dashscope', WORKER_POLL_INTERVAL_MS: '100', LOG_LEVEL: 'silent', ...fastDashscopeEnv, ...env });
   cleanups.push(() => s.cleanup());
   return { s, key: (await createKey(s, { name: 'app', balance: 1000 })).key };
 }

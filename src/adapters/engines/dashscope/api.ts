@@ -33,6 +33,8 @@ export interface DashscopeApi {
 export interface DashscopeApiOptions {
   createTimeoutMs: number;
   queryTimeoutMs: number;
+  /** A 429 without Retry-After pauses its channel this long. Default 2 s. */
+  throttleMs?: number;
 }
 
 /** "https://host", "https://host/", "https://host/api/v1" all name the same API root. */
@@ -49,7 +51,7 @@ function excerpt(res: JsonResponse): string {
   return text === '' ? 'an empty body' : JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 }
 
-function failureOf(phase: Phase, res: JsonResponse): UpstreamCallError {
+function failureOf(phase: Phase, res: JsonResponse, throttleMs?: number): UpstreamCallError {
   const { code, message } = fromErrorReply(res.json);
   const retryAfter = res.headers['retry-after'];
   return new UpstreamCallError(
@@ -58,7 +60,7 @@ function failureOf(phase: Phase, res: JsonResponse): UpstreamCallError {
       ...(code !== undefined && { code }),
       message: message ?? (res.text.slice(0, 200) || `HTTP ${res.status}`),
       ...(typeof retryAfter === 'string' && { retryAfter }),
-    }),
+    }, Date.now(), throttleMs),
   );
 }
 
@@ -84,7 +86,7 @@ export function createDashscopeApi(opts: DashscopeApiOptions): DashscopeApi {
         keepAlive: phase !== 'create',
         ...(extra.signal && { signal: extra.signal }),
       });
-      if (res.status < 200 || res.status > 299) throw failureOf(phase, res);
+      if (res.status < 200 || res.status > 299) throw failureOf(phase, res, opts.throttleMs);
       return res;
     } catch (err) {
       rethrow(phase, err);

@@ -38,14 +38,14 @@ export async function createStep(d: EngineDeps, job: EngineJob, ctx: EngineConte
     if (usable.length === 0) {
       const next = d.health.nextUsableMs(serving.map((c) => c.id), now);
       const why = serving.map((c) => `${c.id}: ${d.health.brokenReason(c.id, now) ?? 'throttled'}`).join(', ');
-      return { kind: 'wait', retryAfterMs: Math.min(60_000, Math.max(1000, next - now)), reason: `no upstream channel can take a create now (${why})` };
+      return { kind: 'wait', retryAfterMs: Math.min(60_000, Math.max(Math.min(1000, d.createRetryMs), next - now)), reason: `no upstream channel can take a create now (${why})` };
     }
     const ordered = orderChannels(usable, d.random);
     const got = await ctx.acquireChannel(ordered.map((c) => ({ id: c.id, max: c.maxConcurrent })));
-    if (got === null) return { kind: 'wait', retryAfterMs: 2000, reason: 'every upstream channel is at its concurrency limit' };
+    if (got === null) return { kind: 'wait', retryAfterMs: d.createRetryMs, reason: 'every upstream channel is at its concurrency limit' };
     // The store keeps a task on the channel it took, unless that channel refused it (no longer offered).
     const ch = ordered.find((c) => c.id === got);
-    if (!ch) return { kind: 'wait', retryAfterMs: 2000, reason: 'every usable upstream channel is at its concurrency limit' };
+    if (!ch) return { kind: 'wait', retryAfterMs: d.createRetryMs, reason: 'every usable upstream channel is at its concurrency limit' };
 
     const outcome = await createOn(d, job, ctx, ch, body);
     if (outcome === 'next_channel') {

@@ -36,6 +36,8 @@ export interface DashscopeEngineOptions {
   clock?: Clock;
   /** A create that has not answered by then has an unknown outcome. Default 30 s. */
   createTimeoutMs?: number;
+  /** A create waits this long before trying again when its channels are all busy or one answered 429 without Retry-After. Default 2 s. */
+  createRetryMs?: number;
   /** The upstream model id of each route (DASHSCOPE_MODEL_*); default the undated wan2.7 ids. */
   models?: Partial<UpstreamModels>;
   queryTimeoutMs?: number;
@@ -91,7 +93,8 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
   const unhealthyForMs = opts.unhealthyForMs ?? 300_000;
   const retryFailedUpstream = opts.retryFailedUpstream ?? true;
   const maxResultBytes = opts.maxResultBytes ?? 2 * 1024 ** 3;
-  const rawApi = opts.api ?? createDashscopeApi({ createTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs ?? 15_000 });
+  const createRetryMs = opts.createRetryMs ?? 2000;
+  const rawApi = opts.api ?? createDashscopeApi({ createTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs ?? 15_000, throttleMs: createRetryMs });
   const api = opts.onUpstreamCall ? countedApi(rawApi, opts.onUpstreamCall) : rawApi;
   const channels = opts.channels;
   const health = new ChannelHealth();
@@ -165,6 +168,7 @@ export function createDashscopeEngine(opts: DashscopeEngineOptions): DashscopeEn
     prober: opts.prober,
     random: opts.random,
     createTimeoutMs,
+    createRetryMs,
     models,
     pollWaitMs,
     unhealthyForMs,

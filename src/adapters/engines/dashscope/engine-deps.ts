@@ -21,6 +21,8 @@ export interface EngineDeps {
   prober: MediaProber;
   random: (() => number) | undefined;
   createTimeoutMs: number;
+  /** How soon a create that found no channel free to take it tries again. */
+  createRetryMs: number;
   /** The upstream model id of each route. */
   models: UpstreamModels;
   pollWaitMs: number;

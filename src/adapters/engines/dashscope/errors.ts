@@ -37,14 +37,15 @@ export interface HttpProblem {
   retryAfter?: string;
 }
 
-const defaultThrottleMs = 2000;
+/** How long a 429 without Retry-After pauses creates on its channel, unless the engine is told otherwise. */
+export const defaultThrottleMs = 2000;
 
-function retryAfterMs(header: string | undefined, nowMs: number): number {
-  if (!header) return defaultThrottleMs;
+function retryAfterMs(header: string | undefined, nowMs: number, defaultMs: number): number {
+  if (!header) return defaultMs;
   const seconds = Number(header);
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(300_000, Math.max(250, seconds * 1000));
   const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.min(300_000, Math.max(250, at - nowMs)) : defaultThrottleMs;
+  return Number.isFinite(at) ? Math.min(300_000, Math.max(250, at - nowMs)) : defaultMs;
 }
 
 const moderation = /^(DataInspectionFailed|DataInspection|IPInfringementSuspect|InappropriateContent)/i;
@@ -56,11 +57,11 @@ const mediaHint = ': the upstream could not download a medium; media URLs must b
 const brokenKey = /^(InvalidApiKey|Arrearage|AccessDenied|Unauthorized|ModelNotFound|Model\.AccessDenied|NoPermission|Forbidden|WorkspaceAccessDenied)/i;
 
 /** An HTTP answer that is not 2xx. */
-export function classifyHttpError(phase: Phase, p: HttpProblem, nowMs = Date.now()): UpstreamFailure {
+export function classifyHttpError(phase: Phase, p: HttpProblem, nowMs = Date.now(), throttleMs = defaultThrottleMs): UpstreamFailure {
   const code = p.code ?? `HTTP${p.httpStatus}`;
   const message = p.message ?? `the upstream answered HTTP ${p.httpStatus}`;
   if (p.httpStatus === 429 || /^Throttling/i.test(code)) {
-    return { kind: 'throttled', retryAfterMs: retryAfterMs(p.retryAfter, nowMs), code, message };
+    return { kind: 'throttled', retryAfterMs: retryAfterMs(p.retryAfter, nowMs, throttleMs), code, message };
   }
   if (/^Arrearage/i.test(code)) return { kind: 'channel_broken', reason: 'upstream_arrearage', code, message };
   if (p.httpStatus === 401 || /^InvalidApiKey/i.test(code)) return { kind: 'channel_broken', reason: 'upstream_invalid_api_key', code, message };
