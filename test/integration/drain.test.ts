@@ -11,6 +11,7 @@ import { openSqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.js
 import { parseConfig } from '../../src/config.js';
 import { startFakeDashscope } from '../../src/dev/fake-dashscope/fake-dashscope.js';
 import { startServer } from '../../src/main.js';
+import { fastDashscopeEnv } from '../helpers/fast-dashscope-env.js';
 import { openSse } from '../helpers/sse-client.js';
 import { killHard, spawnServer, type ServerProcess } from '../helpers/spawn-server.js';
 import { testAdminKey } from '../helpers/start-test-server.js';
@@ -115,7 +116,7 @@ describe('graceful drain on SIGTERM', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const config = parseConfig({
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, WANGATE_ADMIN_KEY: testAdminKey, LOG_LEVEL: 'silent', WORKER_POLL_INTERVAL_MS: '100', WORKER_IDLE_POLL_MS: '100',
-      WANGATE_ENGINE: 'dashscope', DASHSCOPE_BASE_URL: fake.url, DASHSCOPE_API_KEY: 'sk-drain', SHUTDOWN_TASK_GRACE_MS: '600000',
+      WANGATE_ENGINE: 'dashscope', DASHSCOPE_BASE_URL: fake.url, DASHSCOPE_API_KEY: 'sk-drain', SHUTDOWN_TASK_GRACE_MS: '600000', ...fastDashscopeEnv,
     });
     const server = await startServer(config);
     const res = await fetch(`${server.url}/v1/videos/generations`, {
