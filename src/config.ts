@@ -101,6 +101,10 @@ const envSchema = z.object({
   RELAY_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10_000).default(5),
   RELAY_QUERY_BUDGET_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(10),
   RELAY_CREATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** A create tries again after this while the upstream is at RELAY_MAX_CONCURRENT. */
+  RELAY_CREATE_RETRY_MS: z.coerce.number().int().min(10).default(2000),
+  /** Each running task is queried this often (within the budget). */
+  RELAY_RECHECK_MS: z.coerce.number().int().min(10).default(1000),
   /** true only when the upstream honours Idempotency-Key (e.g. another wangate): a create of unknown outcome is then resent. */
   RELAY_IDEMPOTENT_CREATES: bool.default(false),
 });
@@ -174,6 +178,8 @@ export interface RelayConfig {
   maxConcurrent: number;
   queryBudgetPerSecond: number;
   createTimeoutMs: number;
+  createRetryMs: number;
+  recheckMs: number;
   idempotentCreates: boolean;
 }
 
@@ -338,6 +344,8 @@ function parseEngineEnv(e: Partial<Env>, invalid: Set<string>, problems: ConfigP
       maxConcurrent: e.RELAY_MAX_CONCURRENT!,
       queryBudgetPerSecond: e.RELAY_QUERY_BUDGET_PER_SECOND!,
       createTimeoutMs: e.RELAY_CREATE_TIMEOUT_MS!,
+      createRetryMs: e.RELAY_CREATE_RETRY_MS!,
+      recheckMs: e.RELAY_RECHECK_MS!,
       idempotentCreates: e.RELAY_IDEMPOTENT_CREATES!,
     };
   }

@@ -79,6 +79,9 @@ async function servers(env: Record<string, string> = {}): Promise<{ upstream: Te
     RELAY_API_KEY: testAdminKey,
     RELAY_MAX_CONCURRENT: '2',
     WORKER_POLL_INTERVAL_MS: '100',
+    // Queried and retried every 200 ms, not every 1-2 s: the tests wait on the upstream's renders, not on ours.
+    RELAY_RECHECK_MS: '200',
+    RELAY_CREATE_RETRY_MS: '200',
     LOG_LEVEL: 'silent',
     ...env,
   });

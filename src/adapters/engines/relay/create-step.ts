@@ -22,7 +22,7 @@ export async function createStep(d: RelayDeps, job: EngineJob, ctx: EngineContex
   if ('failed' in built) return built.failed;
   const body = built.body;
   const got = await ctx.acquireChannel([{ id: channel, max: d.maxConcurrent }]);
-  if (got === null) return { kind: 'wait', retryAfterMs: 2000, reason: 'the relay upstream is at its concurrency limit' };
+  if (got === null) return { kind: 'wait', retryAfterMs: d.createRetryMs, reason: 'the relay upstream is at its concurrency limit' };
   const st: RelayCreatingState = { v: 1, engine: 'relay', phase: 'creating', gen, key: `wangate-${job.taskId}-${gen}`, body, firstSentAtMs: now };
   await ctx.saveState(encodeRelayState(st));
   return sendCreate(d, job, ctx, st);

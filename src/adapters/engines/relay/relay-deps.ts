@@ -16,6 +16,8 @@ export interface RelayDeps {
   fetcher: MediaFetcher;
   prober: MediaProber;
   maxConcurrent: number;
+  /** How soon a create that found the upstream at maxConcurrent tries again. */
+  createRetryMs: number;
   /** The upstream honours Idempotency-Key: a create of unknown outcome may be resent with the same key. */
   idempotent: boolean;
   resendForMs: number;

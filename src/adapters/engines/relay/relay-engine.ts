@@ -31,6 +31,10 @@ export interface RelayEngineOptions {
   prober: MediaProber;
   clock?: Clock;
   createTimeoutMs?: number;
+  /** A create waits this long before trying again while the upstream is at maxConcurrent. Default 2 s. */
+  createRetryMs?: number;
+  /** Each tracked task is queried at most this often. Default 1 s. */
+  recheckMs?: number;
   queryTimeoutMs?: number;
   /** How long poll() waits for news before returning. Default 5 s. */
   pollWaitMs?: number;
@@ -85,6 +89,7 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
   const pollers = new PollerSet(opts.steppedPollers ?? false);
   // Single queries only (no list): every tracked task about once a second, longest-unchecked first, in budget.
   const poller = pollers.add('relay', {
+    ...(opts.recheckMs !== undefined && { recheckMs: opts.recheckMs }),
     client: { query: (id) => api.query(id) },
     budgetPerSecond: opts.queryBudgetPerSecond,
     clock,
@@ -98,6 +103,7 @@ export function createRelayEngine(opts: RelayEngineOptions): RelayEngine {
     fetcher: opts.fetcher,
     prober: opts.prober,
     maxConcurrent: opts.maxConcurrent,
+    createRetryMs: opts.createRetryMs ?? 2000,
     idempotent,
     resendForMs: opts.resendForMs ?? 10 * 60_000,
     pollWaitMs: opts.pollWaitMs ?? 5000,
