@@ -27,14 +27,23 @@ describe('TokenBucket', () => {
   });
 });
 
-/** Drives the poller's step function on a fake clock, 5 ms at a time. */
-async function run(poller: AccountPoller, clock: { t: number }, untilMs: number, onTick: () => void = () => undefined): Promise<void> {
+/**
+ * Drives the poller's step function on a fake clock, 5 ms at a time. With `nextEventMs` (when onTick next
+ * has something new to do), a tick in which the poller took nothing moves the clock straight on to the
+ * tick where the poller says work is due or that event comes, instead of running the idle ticks between.
+ */
+async function run(poller: AccountPoller, clock: { t: number }, untilMs: number, onTick: () => void = () => undefined, nextEventMs?: (now: number) => number): Promise<void> {
   while (clock.t < untilMs) {
     onTick();
-    while ((await poller.step()) !== null) {
-      /* spend every token that is due */
+    let acted = false;
+    while ((await poller.step()) !== null) acted = true;
+    const idle = poller.idleReason();
+    if (acted || !nextEventMs) {
+      clock.t += 5;
+      continue;
     }
-    clock.t += 5;
+    const next = Math.min(idle ? clock.t + idle.inMs : Infinity, nextEventMs(clock.t), untilMs);
+    clock.t = Math.max(clock.t + 5, Math.ceil(next / 5) * 5);
   }
 }
 
@@ -63,7 +72,7 @@ describe('AccountPoller', () => {
           poller.untrack(id);
         }
       }
-    });
+    }, (now) => Math.floor(now / 30) * 30 + 30);
     expect([...upstream.tasks.keys()].filter((id) => !noticed.has(id))).toEqual([]);
     expect(maxInWindow(upstream.calls.map((c) => c.at))).toBeLessThanOrEqual(20);
     const delays = [...noticed].map(([id, at]) => at - upstream.tasks.get(id)!.endAtMs).sort((a, b) => a - b);
