@@ -47,6 +47,8 @@ const envSchema = z.object({
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_IDLE_POLL_MS: z.coerce.number().int().min(10).default(500),
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  /** Webhook deliveries and retention sweeps: with nothing due, the background loop looks again after this long. */
+  MAINTENANCE_IDLE_POLL_MS: z.coerce.number().int().min(10).default(1000),
   /** Signed result URLs: the seed platform promises 72 h (never past the result's retention). */
   RESULT_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(72 * 3600),
   /** Results are deleted this long after completion (the seed platform keeps them 72 h). */
@@ -130,6 +132,7 @@ export interface Config extends StorageSettings {
   workerLeaseMs: number;
   workerIdlePollMs: number;
   workerPollIntervalMs: number;
+  maintenanceIdlePollMs: number;
   resultUrlTtlSeconds: number;
   resultRetentionMs: number;
   uploadRetentionMs: number;
@@ -246,6 +249,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     workerLeaseMs: e.WORKER_LEASE_MS,
     workerIdlePollMs: e.WORKER_IDLE_POLL_MS,
     workerPollIntervalMs: e.WORKER_POLL_INTERVAL_MS,
+    maintenanceIdlePollMs: e.MAINTENANCE_IDLE_POLL_MS,
     resultUrlTtlSeconds: e.RESULT_URL_TTL_SECONDS,
     resultRetentionMs: Math.round(e.RESULT_RETENTION_HOURS * 3600_000),
     uploadRetentionMs: Math.round(e.UPLOAD_RETENTION_HOURS * 3600_000),

@@ -44,7 +44,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const pool = startWorkerPool(deps, [...deps.engines.values()], { idlePollMs: config.workerIdlePollMs, pollIntervalMs: config.workerPollIntervalMs });
   services.onWork(() => pool.wake());
   // Background duties beside the workers (each is a single-step function of its use case).
-  const maintenance = opts.maintenance === false ? null : startMaintenanceLoop(deps, maintenanceSteps(deps, newId('wrk')), 1000);
+  const maintenance = opts.maintenance === false ? null : startMaintenanceLoop(deps, maintenanceSteps(deps, newId('wrk')), config.maintenanceIdlePollMs);
   const routes: RouteInfo[] = [];
   const httpOptions = { logLevel: config.logLevel, requestTimeoutMs: config.httpRequestTimeoutMs, headersTimeoutMs: config.httpHeadersTimeoutMs, logger: services.logger };
   const app = opts.workOnly ? null : buildHttpApp(deps, httpOptions, routes);
