@@ -7,7 +7,7 @@ export interface ClientOptions {
   apiKey?: string;
   /** Default: WANGATE_BASE_URL, else http://localhost:8080. A path prefix is kept (https://gw.example/api). */
   baseURL?: string;
-  /** Retries on connection errors, 408, 429 and 5xx. Default 2. */
+  /** Retries on connection errors, 408, 429 and 5xx. Default: WANGATE_MAX_RETRIES, else 2. */
   maxRetries?: number;
   /** Milliseconds one attempt may take until the answer. Default 60000. */
   timeout?: number;
@@ -42,6 +42,12 @@ export interface JsonAnswer<T> {
 function readEnv(name: string): string | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return env?.[name]?.trim() || undefined;
+}
+
+/** WANGATE_MAX_RETRIES when it is a whole number ≥ 0 (e.g. 0 in scripts that should fail fast), else undefined. */
+function maxRetriesFromEnv(): number | undefined {
+  const value = readEnv('WANGATE_MAX_RETRIES');
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 /** Resolves after `ms`, or rejects with APIUserAbortError when the signal aborts first. */
@@ -97,7 +103,7 @@ export class HttpClient {
     if (!apiKey) throw new WangateError('No API key: pass { apiKey } or set WANGATE_API_KEY');
     this.apiKey = apiKey;
     this.baseURL = (options.baseURL ?? readEnv('WANGATE_BASE_URL') ?? 'http://localhost:8080').replace(/\/+$/, '');
-    this.maxRetries = options.maxRetries ?? 2;
+    this.maxRetries = options.maxRetries ?? maxRetriesFromEnv() ?? 2;
     this.timeout = options.timeout ?? 60_000;
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.defaultHeaders = options.defaultHeaders ?? {};
