@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSameBytes } from '../helpers/expect-same-bytes.js';
 import { makeFixtures, type Fixtures } from '../helpers/make-fixtures.js';
 import { probeVideo } from '../helpers/probe-video.js';
 import { cleanEnv, runProcess, runWangate, wangateBin } from '../helpers/run-cli.js';
@@ -32,6 +33,8 @@ afterAll(async () => {
 
 const wangate = (args: string[], extra: { env?: NodeJS.ProcessEnv; input?: string } = {}) => runWangate(args, { env: extra.env ?? env, cwd: dir, ...(extra.input !== undefined && { input: extra.input }) });
 const small = ['--resolution', '720P', '--duration', '2'];
+// Nothing listens there: without retries the connection error (exit 5) comes at once, not after the backoff.
+const unreachable = { WANGATE_BASE_URL: 'http://127.0.0.1:59999', WANGATE_MAX_RETRIES: '0' };
 
 describe('generate', () => {
   it('runs text-to-video to a file: routed mode and quote on stderr, the path on stdout, a playable MP4', async () => {
@@ -77,7 +80,7 @@ describe('generate', () => {
     const badKey = await wangate(['generate', 'x', ...small], { env: { ...env, WANGATE_API_KEY: 'wg_not_a_key' } });
     expect(badKey.code).toBe(3);
     expect((await wangate(['balance'], { env: { ...env, WANGATE_API_KEY: '' } })).code).toBe(3);
-    expect((await wangate(['balance'], { env: { ...env, WANGATE_BASE_URL: 'http://127.0.0.1:59999' } })).code).toBe(5);
+    expect((await wangate(['balance'], { env: { ...env, ...unreachable } })).code).toBe(5);
   });
 
   it('--no-wait prints the task id; wait saves the MP4; get, cancel and download follow the API', async () => {
@@ -89,7 +92,7 @@ describe('generate', () => {
     expect(waited.code, waited.stderr).toBe(0);
     const downloaded = await wangate(['download', id, '-o', 'again.mp4', '--quiet']);
     expect(downloaded).toMatchObject({ code: 0, stdout: 'again.mp4\n', stderr: '' });
-    expect(await readFile(path.join(dir, 'again.mp4'))).toEqual(await readFile(path.join(dir, 'later.mp4')));
+    expectSameBytes(await readFile(path.join(dir, 'again.mp4')), await readFile(path.join(dir, 'later.mp4')));
     const got = await wangate(['get', id]);
     expect(got.stdout).toMatch(new RegExp(`^${id}  completed  100%`));
     const cancelled = await wangate(['cancel', id, '--json']);
@@ -147,7 +150,7 @@ describe('keys, profiles and secrets', () => {
     expect((await wangate(['balance', '--profile', 'nope'], { env: noKeyEnv })).code).toBe(2);
     // The environment wins over the profile, and a flag over the environment.
     expect((await wangate(['balance', '--profile', 'work'], { env: { ...noKeyEnv, WANGATE_API_KEY: 'wg_not_a_key' } })).code).toBe(3);
-    expect((await wangate(['balance', '--profile', 'work', '--base-url', 'http://127.0.0.1:59999'], { env: noKeyEnv })).code).toBe(5);
+    expect((await wangate(['balance', '--profile', 'work', '--base-url', unreachable.WANGATE_BASE_URL], { env: { ...noKeyEnv, WANGATE_MAX_RETRIES: '0' } })).code).toBe(5);
     const refused = await wangate(['login', '--base-url', server.url], { env: noKeyEnv, input: 'wg_wrong\n' });
     expect(refused.code).toBe(3);
   });
@@ -219,7 +222,7 @@ describe('one binary, interrupts', () => {
 
 describe('at a terminal', () => {
   it('shows a progress bar on a pseudo-terminal, and the screen ends clean (cursor shown, final line the path)', async () => {
-    const command = `stty cols 100 rows 30; exec ${process.execPath} ${wangateBin} generate 'A cat at a terminal' --resolution 720P --duration 5 -o tty.mp4`;
+    const command = `stty cols 100 rows 30; exec ${process.execPath} ${wangateBin} generate 'A cat at a terminal' ${small.join(' ')} -o tty.mp4`;
     const run = await runProcess('script', ['-qec', command, '/dev/null'], { env, cwd: dir });
     expect(run.code, run.stdout).toBe(0);
     const screen = run.stdout;

@@ -51,7 +51,13 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 describe('webhooks over HTTP', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ WORKER_CONCURRENCY: '1', WANGATE_ALLOW_LOOPBACK_WEBHOOKS: 'true', WEBHOOK_RETRY_DELAYS_SECONDS: '0.2,0.2,0.2' });
+    // The delivery loop looks for due attempts every 50 ms, so each short retry goes out on time.
+    server = await startTestServer({
+      WORKER_CONCURRENCY: '1',
+      WANGATE_ALLOW_LOOPBACK_WEBHOOKS: 'true',
+      WEBHOOK_RETRY_DELAYS_SECONDS: '0.2,0.2,0.2',
+      MAINTENANCE_IDLE_POLL_MS: '50',
+    });
   });
   afterAll(async () => {
     await server?.cleanup();
