@@ -3,6 +3,7 @@
  * process (no workers) and a worker process. Their store polling is set to a minute, longer than these
  * tests may run, so whatever arrives in time came through LISTEN/NOTIFY.
  */
+import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSse, type SseStream } from '../helpers/sse-client.js';
 import { applicationNameFor } from '../../src/adapters/signals/pg-task-events.js';
@@ -19,7 +20,12 @@ const streams: SseStream[] = [];
 
 afterEach(async () => {
   for (const s of streams.splice(0)) s.abort();
-  for (const s of servers.splice(0)) await s.cleanup();
+  // A drain with no task grace hands a render still running back at once, where a stop would let it
+  // finish for nobody.
+  for (const s of servers.splice(0)) {
+    await s.drain();
+    await rm(s.dataDir, { recursive: true, force: true });
+  }
   await schema?.drop();
   schema = undefined;
 });
@@ -28,7 +34,7 @@ async function twoProcesses(): Promise<{ api: TestServer; worker: TestServer }> 
   schema = await createTestSchema();
   const api = await startTestServer({ DATABASE_URL: schema.url, WORKER_CONCURRENCY: '0', ...slow });
   servers.push(api);
-  const worker = await startTestServer({ DATABASE_URL: schema.url, WORKER_CONCURRENCY: '1', ...slow }, { workOnly: true });
+  const worker = await startTestServer({ DATABASE_URL: schema.url, WORKER_CONCURRENCY: '1', SHUTDOWN_TASK_GRACE_MS: '0', ...slow }, { workOnly: true });
   servers.push(worker);
   return { api, worker };
 }

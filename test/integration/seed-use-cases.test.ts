@@ -83,21 +83,23 @@ describe('the seed use cases', () => {
   });
 
   it('case 4: first + last frame starts on the first image and ends on the last (also by roles)', async () => {
-    const { task, file } = await generate({ model: 'wan2.7', image_urls: [media.url('red.png'), media.url('blue.jpg')], resolution: '720P', duration: 2 });
+    // Both renders at once: the server runs two.
+    const [{ task, file }, byRoles] = await Promise.all([
+      generate({ model: 'wan2.7', image_urls: [media.url('red.png'), media.url('blue.jpg')], resolution: '720P', duration: 2 }),
+      generate({
+        model: 'wan2.7',
+        image_with_roles: [
+          { url: media.url('blue.jpg'), role: 'last_frame' },
+          { url: media.url('red.png'), role: 'first_frame' },
+        ],
+        resolution: '720P',
+        duration: 2,
+      }),
+    ]);
     expect(task.mode).toBe('i2v_first_last');
     await expectMeetsOutputSpec(file, sizeForInput('720P', { width: 800, height: 600 }), 2);
     expectColourNear(await frameMeanRgb(file, 'start'), red);
     expectColourNear(await frameMeanRgb(file, 'end'), blue);
-
-    const byRoles = await generate({
-      model: 'wan2.7',
-      image_with_roles: [
-        { url: media.url('blue.jpg'), role: 'last_frame' },
-        { url: media.url('red.png'), role: 'first_frame' },
-      ],
-      resolution: '720P',
-      duration: 2,
-    });
     expectColourNear(await frameMeanRgb(byRoles.file, 'start'), red);
     expectColourNear(await frameMeanRgb(byRoles.file, 'end'), blue);
   });

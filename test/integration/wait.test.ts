@@ -1,5 +1,5 @@
 /** Prefer: wait=N (RFC 7240) on create and on status: answer when the task ends, or after N seconds. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cancelTask } from '../../src/app/cancel-task.js';
 import { parseConfig } from '../../src/config.js';
 import { preferredWaitSeconds } from '../../src/http/prefer-wait.js';
@@ -12,6 +12,12 @@ let server: TestServer | undefined;
 afterEach(async () => {
   await server?.cleanup();
   server = undefined;
+});
+// The tests whose tasks only need to stay pending share one server without workers.
+let idle: Promise<TestServer> | undefined;
+const idleServer = () => (idle ??= startTestServer({ WORKER_CONCURRENCY: '0' }));
+afterAll(async () => {
+  await (await idle)?.cleanup();
 });
 
 const short = { model: 'wan2.7', prompt: 'a short wait test', resolution: '720P', duration: 2 };
@@ -48,7 +54,7 @@ describe('Prefer: wait', () => {
   });
 
   it('returns after N seconds with the task still pending when it cannot finish', async () => {
-    server = await startTestServer({ WORKER_CONCURRENCY: '0' });
+    const server = await idleServer();
     const created = await call(server, 'POST', '/v1/videos/generations', { body: short, prefer: 'wait=1' });
     expect(created.json.data[0].status).toBe('submitted');
     expect(created.headers.get('preference-applied')).toBe('wait=1');
@@ -63,7 +69,7 @@ describe('Prefer: wait', () => {
   });
 
   it('ends a wait at once when the task is cancelled in the meantime', async () => {
-    server = await startTestServer({ WORKER_CONCURRENCY: '0' });
+    const server = await idleServer();
     const created = await call(server, 'POST', '/v1/videos/generations', { body: short });
     const id = created.json.data[0].task_id;
     const before = countOpenWatches();
@@ -97,7 +103,7 @@ describe('Prefer: wait', () => {
   });
 
   it('ignores an unusable preference (no waiting, no Preference-Applied) and clamps a long one to 60 s', async () => {
-    server = await startTestServer({ WORKER_CONCURRENCY: '0' });
+    const server = await idleServer();
     for (const prefer of ['wait=0', 'wait=-3', 'wait=abc', 'wait=1.5', 'wait', 'respond-async']) {
       const res = await call(server, 'POST', '/v1/videos/generations', { body: short, prefer });
       expect(res.status, prefer).toBe(200);
@@ -111,7 +117,7 @@ describe('Prefer: wait', () => {
   });
 
   it('another key waiting on the task gets 404, as for an unknown id', async () => {
-    server = await startTestServer({ WORKER_CONCURRENCY: '0' });
+    const server = await idleServer();
     const created = await call(server, 'POST', '/v1/videos/generations', { body: short });
     const other = await server.api('POST', '/admin/keys', { name: 'other' });
     const res = await fetch(`${server.url}/v1/tasks/${created.json.data[0].task_id}`, {
