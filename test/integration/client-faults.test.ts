@@ -20,6 +20,7 @@ import {
 } from '../../packages/client/src/index.js';
 import { route, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { createKey, startTestServer, testAdminKey, type TestServer } from '../helpers/start-test-server.js';
+import { expectSameBytes } from '../helpers/expect-same-bytes.js';
 
 let server: TestServer;
 let proxy: FaultProxy;
@@ -156,7 +157,7 @@ describe('waiting and downloading through faults', () => {
     expect(resumed[1]!.headers).toMatchObject({ range: 'bytes=5000-', 'if-range': expect.any(String) });
     const whole = Buffer.from(await (await fetch(`${server.url}/v1/tasks/${task.id}/content`, { headers: { authorization: `Bearer ${testAdminKey}` } })).arrayBuffer());
     expect(saved.bytes).toBe(whole.length);
-    expect(await readFile(file)).toEqual(whole);
+    expectSameBytes(await readFile(file), whole);
   });
 
   it('downloads from the signed result URL where the gateway has no content route', async () => {
