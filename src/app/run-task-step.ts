@@ -38,10 +38,16 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(1, attempts));
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+/** Waits ms or until the signal aborts. The listener goes with the wait: a task polled for minutes sleeps on one signal thousands of times. */
+export const sleepUnlessAborted = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 /**
@@ -133,7 +139,7 @@ async function drive(deps: RunTaskStepDeps, engine: Engine, lease: TaskLease, sc
     const state = step.state;
     step = await engine.poll(job, state, ctx);
     const elapsedMs = Date.now() - started;
-    if (step.kind === 'running' && elapsedMs < opts.pollIntervalMs) await sleep(opts.pollIntervalMs - elapsedMs, lease.abort.signal);
+    if (step.kind === 'running' && elapsedMs < opts.pollIntervalMs) await sleepUnlessAborted(opts.pollIntervalMs - elapsedMs, lease.abort.signal);
   }
   return step;
 }
