@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { runTaskStep, type RunTaskStepDeps, type StepOutcome } from '../app/run-task-step.js';
 import { newId } from '../domain/ids.js';
 import type { Engine } from '../domain/ports.js';
@@ -30,6 +31,8 @@ export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: 
   let stopping = false;
   const drainStarted = new AbortController();
   const drainDeadline = new AbortController();
+  // Every running task listens for the drain (removed when its run ends): one per slot, no cap (not a leak).
+  setMaxListeners(0, drainStarted.signal, drainDeadline.signal);
   const stepOptions = { pollIntervalMs: opts.pollIntervalMs, drain: { started: drainStarted.signal, deadline: drainDeadline.signal } };
   const sleepers = new Map<string, (() => void)[]>(engines.map((e) => [e.id, []]));
   const pollers = new Set<string>();
