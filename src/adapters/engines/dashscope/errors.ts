@@ -38,7 +38,7 @@ export interface HttpProblem {
 }
 
 /** How long a 429 without Retry-After pauses creates on its channel, unless the engine is told otherwise. */
-export const defaultThrottleMs = 2000;
+const defaultThrottleMs = 2000;
 
 function retryAfterMs(header: string | undefined, nowMs: number, defaultMs: number): number {
   if (!header) return defaultMs;
