@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AppError, isRetryable, type Failure } from '../domain/errors.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
 import { billedSecondsOf, holdSecondsOf } from '../domain/model-registry.js';
@@ -38,17 +39,12 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(1, attempts));
 }
 
-/** Waits ms or until the signal aborts. The listener goes with the wait: a task polled for minutes sleeps on one signal thousands of times. */
-export const sleepUnlessAborted = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+/**
+ * Waits ms, or less when the signal aborts; never rejects. Node's timer drops its abort listener when it
+ * fires: a task polled for minutes waits on one signal thousands of times.
+ */
+export const sleepUnlessAborted = (ms: number, signal: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal }).catch(() => undefined);
 
 /**
  * One unit of work: claim a task of this engine with a lease, fetch and check its media, run the
