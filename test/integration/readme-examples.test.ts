@@ -60,7 +60,8 @@ it('the CLI example runs as written: every command succeeds and the MP4s are who
   expect(run.stdout).toMatch(/STATUS/);
   expect(run.stdout).toMatch(/unlimited/);
   expect((await stat(path.join(dir, 'wake.mp4'))).size).toBeGreaterThan(1000);
-});
+  // Three 5 s renders one after another: about 35 s on two cores shared with other suites.
+}, 150_000);
 
 it("the SDK package's own README shows the same tested example", async () => {
   const own = await readFile(path.join(repoRoot, 'packages/client/README.md'), 'utf8');
