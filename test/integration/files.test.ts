@@ -184,19 +184,24 @@ describe('POST /v1/files', () => {
 describe('POST /v1/uploads/images (the seed platform path)', () => {
   it("answers the seed platform's flat shape, with a URL usable as a frame for 72 hours", async () => {
     const png = await readFile(fx.redPng);
-    const now = Math.floor(server.clock.nowMs() / 1000);
+    // The server's clock runs on in real time: the upload is stamped with a second between these two.
+    const beforeSeconds = Math.floor(server.clock.nowMs() / 1000);
     const res = await multipartUpload('/v1/uploads/images', png, 'red.png', 'image/png');
+    const afterSeconds = Math.floor(server.clock.nowMs() / 1000);
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json).toEqual({
       url: expect.stringMatching(/\/v1\/files\/file_[0-9A-HJKMNP-TV-Z]{26}\/content$/),
       filename: 'red.png',
       content_type: 'image/png',
       bytes: png.length,
-      created_at: now,
+      created_at: expect.any(Number),
       id: expect.stringMatching(/^file_/),
       object: 'file',
-      expires_at: now + 72 * 3600,
+      expires_at: expect.any(Number),
     });
+    expect(res.json.created_at).toBeGreaterThanOrEqual(beforeSeconds);
+    expect(res.json.created_at).toBeLessThanOrEqual(afterSeconds);
+    expect(res.json.expires_at - res.json.created_at).toBe(72 * 3600);
     // A raw body has no name: the file id with its type's extension.
     const raw = await rawUpload('/v1/uploads/images', await readFile(fx.blueJpg), 'image/jpeg');
     expect(raw.json.filename).toBe(`${raw.json.id}.jpg`);
