@@ -35,6 +35,10 @@ export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: 
   setMaxListeners(0, drainStarted.signal, drainDeadline.signal);
   const stepOptions = { pollIntervalMs: opts.pollIntervalMs, drain: { started: drainStarted.signal, deadline: drainDeadline.signal } };
   const sleepers = new Map<string, (() => void)[]>(engines.map((e) => [e.id, []]));
+  // Wake-ups that found no slot asleep (every slot was claiming or running). A slot whose claim was
+  // already under way when the task committed finds nothing; this makes it look once more before it
+  // sleeps, instead of leaving the new task until the next idle poll.
+  const missedWakes = new Map<string, number>(engines.map((e) => [e.id, 0]));
   const pollers = new Set<string>();
 
   const wakeOne = (engineId: string) => sleepers.get(engineId)?.shift()?.();
@@ -43,6 +47,11 @@ export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: 
   };
   const idle = (engineId: string) =>
     new Promise<void>((resolve) => {
+      const missed = missedWakes.get(engineId) ?? 0;
+      if (missed > 0) {
+        missedWakes.set(engineId, missed - 1);
+        return resolve();
+      }
       const polls = !pollers.has(engineId);
       if (polls) pollers.add(engineId);
       const timer = polls ? setTimeout(done, opts.idlePollMs) : undefined;
@@ -78,7 +87,12 @@ export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: 
 
   return {
     wake() {
-      for (const e of engines) wakeOne(e.id);
+      for (const e of engines) {
+        const sleeper = sleepers.get(e.id)?.shift();
+        if (sleeper) sleeper();
+        // More than one look per slot finds nothing more.
+        else missedWakes.set(e.id, Math.min((missedWakes.get(e.id) ?? 0) + 1, e.capacity));
+      }
     },
     async stop(graceMs = 10_000) {
       stopping = true;
