@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunTaskStepDeps } from '../app/run-task-step.js';
 import type { Engine, Task } from '../domain/ports.js';
-import { startWorkerPool } from './worker-pool.js';
+import { startWorkerPool, type WorkerPool } from './worker-pool.js';
 
 /** A store whose claims the test answers one by one; every claim finds nothing. */
 function heldClaims() {
@@ -19,10 +19,21 @@ function heldClaims() {
     leaseMs: 1000,
     log: { error: () => undefined, warn: () => undefined, info: () => undefined, child: () => deps.log },
   };
+  const answerNothing = () => waiting.splice(0).forEach((r) => r(undefined));
   return {
     deps: deps as unknown as RunTaskStepDeps,
     claims: () => calls,
-    answerNothing: () => waiting.splice(0).forEach((r) => r(undefined)),
+    /** Answers the claims under way with nothing, lets the slots move on, and counts the claims so far. */
+    async answerNothingThenCount(): Promise<number> {
+      answerNothing();
+      await nextTurn();
+      return calls;
+    },
+    async stop(pool: WorkerPool): Promise<void> {
+      const stopped = pool.stop(0);
+      answerNothing();
+      await stopped;
+    },
   };
 }
 
@@ -34,20 +45,14 @@ describe('worker pool', () => {
   it('a wake-up that arrives while the only slot is claiming makes it look again at once, not at the next idle poll', async () => {
     const store = heldClaims();
     const pool = startWorkerPool(store.deps, [engine], { idlePollMs, pollIntervalMs: 10 });
+    // A task commits while the first claim is under way, which already read the queue empty.
     await nextTurn();
     expect(store.claims()).toBe(1);
-    // A task commits while that claim is under way, which already read the queue empty.
     pool.wake();
-    store.answerNothing();
-    await nextTurn();
-    expect(store.claims()).toBe(2);
+    expect(await store.answerNothingThenCount()).toBe(2);
     // That look used the wake-up: with nothing new, the slot sleeps.
-    store.answerNothing();
-    await nextTurn();
-    expect(store.claims()).toBe(2);
-    const stopped = pool.stop(0);
-    store.answerNothing();
-    await stopped;
+    expect(await store.answerNothingThenCount()).toBe(2);
+    await store.stop(pool);
   });
 
   it('wake-ups missed by busy slots count at most one more look per slot', async () => {
@@ -55,18 +60,12 @@ describe('worker pool', () => {
     const pool = startWorkerPool(store.deps, [engine], { idlePollMs, pollIntervalMs: 10 });
     await nextTurn();
     for (let i = 0; i < 5; i++) pool.wake();
-    store.answerNothing();
-    await nextTurn();
-    expect(store.claims()).toBe(2);
-    store.answerNothing();
-    await nextTurn();
-    expect(store.claims()).toBe(2);
+    expect(await store.answerNothingThenCount()).toBe(2);
+    expect(await store.answerNothingThenCount()).toBe(2);
     // A sleeping slot is woken directly.
     pool.wake();
     await nextTurn();
-    expect(store.claims()).toBe(3);
-    const stopped = pool.stop(0);
-    store.answerNothing();
-    await stopped;
+    expect(await store.answerNothingThenCount()).toBe(3);
+    await store.stop(pool);
   });
 });
