@@ -41,7 +41,12 @@ export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: 
   const missedWakes = new Map<string, number>(engines.map((e) => [e.id, 0]));
   const pollers = new Set<string>();
 
-  const wakeOne = (engineId: string) => sleepers.get(engineId)?.shift()?.();
+  /** Wakes one sleeping slot of the engine; false when none was asleep. */
+  const wakeOne = (engineId: string): boolean => {
+    const sleeper = sleepers.get(engineId)?.shift();
+    sleeper?.();
+    return sleeper !== undefined;
+  };
   const wakeAll = () => {
     for (const list of sleepers.values()) for (const w of list.splice(0)) w();
   };
@@ -88,10 +93,8 @@ export function startWorkerPool(deps: RunTaskStepDeps, engines: Engine[], opts: 
   return {
     wake() {
       for (const e of engines) {
-        const sleeper = sleepers.get(e.id)?.shift();
-        if (sleeper) sleeper();
         // More than one look per slot finds nothing more.
-        else missedWakes.set(e.id, Math.min((missedWakes.get(e.id) ?? 0) + 1, e.capacity));
+        if (!wakeOne(e.id)) missedWakes.set(e.id, Math.min((missedWakes.get(e.id) ?? 0) + 1, e.capacity));
       }
     },
     async stop(graceMs = 10_000) {
